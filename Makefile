@@ -30,3 +30,50 @@ install: $(VENV)/.installed
 lock: | $(UV)
 	$(UV) pip compile requirements.in --python-version 3.11 -o requirements.txt
 	$(UV) pip compile requirements-dev.in --python-version 3.11 -o requirements-dev.txt
+
+AIRFLOW := $(BIN)/airflow
+PW := $(BIN)/prisonwatch
+
+$(AIRFLOW_HOME)/.initialised: $(VENV)/.installed include/config/pools.json
+	mkdir -p $(AIRFLOW_HOME)
+	$(AIRFLOW) db migrate > $(AIRFLOW_HOME)/migrate.log 2>&1 || (tail -20 $(AIRFLOW_HOME)/migrate.log; exit 1)
+	$(AIRFLOW) pools import include/config/pools.json > /dev/null
+	touch $@
+
+airflow-init: $(AIRFLOW_HOME)/.initialised
+
+## run: the monitoring DAG once against the configured feeds, then the report; prints what it found
+run: airflow-init
+	$(PW) seed > /dev/null
+	$(AIRFLOW) dags test prisonwatch_monitor > $(AIRFLOW_HOME)/last-monitor-run.log 2>&1 || (tail -40 $(AIRFLOW_HOME)/last-monitor-run.log; exit 1)
+	$(AIRFLOW) dags test prisonwatch_report > $(AIRFLOW_HOME)/last-report-run.log 2>&1 || (tail -40 $(AIRFLOW_HOME)/last-report-run.log; exit 1)
+	$(PW) status
+	@echo "  task logs: $(AIRFLOW_HOME)/last-monitor-run.log"
+
+## demo: the same DAG against a bundled offline news site served on 127.0.0.1
+demo: airflow-init
+	$(BIN)/python -m prisonwatch.demo
+
+## airflow: Airflow locally (standalone, API on 127.0.0.1:8080)
+airflow: airflow-init
+	@echo "Airflow UI: http://127.0.0.1:8080  (user admin; password in $(AIRFLOW_HOME)/simple_auth_manager_passwords.json.generated)"
+	AIRFLOW__API__HOST=127.0.0.1 AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS=admin:admin $(AIRFLOW) standalone
+
+## test: the whole test suite (integration tests included)
+test: install
+	$(BIN)/python -m pytest -q -rs
+
+## eval: precision, recall and attribution accuracy of figure extraction on the labelled set
+eval: install
+	$(BIN)/python -m prisonwatch.evaluation
+
+## bench: speed and memory benchmarks (print figures; never fail on timing)
+bench: install
+	$(BIN)/python bench/run_all.py
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+clean:
+	rm -rf $(AIRFLOW_HOME) data reports .pytest_cache

@@ -106,7 +106,6 @@ class ReportSettings:
     from_email: str = "prisonwatch@localhost"
     smtp_conn_id: str = "smtp_default"
     digest_enabled: bool = True
-    digest_schedule: str = "0 7 * * *"
     webhook_url: str = ""
     base_url: str = ""
 
