@@ -1,0 +1,62 @@
+"""Pipeline steps without Airflow: choosing new entries, staging, and failure isolation."""
+
+from __future__ import annotations
+
+import pytest
+
+from prisonwatch import pipeline
+from prisonwatch.config import load_settings
+from prisonwatch.models import FeedEntry, PollResult
+
+
+def entry(feed: str, url: str, published: str) -> FeedEntry:
+    return FeedEntry(feed_name=feed, feed_url=f"https://{feed}.example/feed", url=url, title=url,
+                     published=published)
+
+
+def test_new_entries_skip_known_urls_and_duplicates_across_feeds():
+    polls = [
+        PollResult("a", "https://a.example/feed", "ok", entries=[
+            entry("a", "https://news.example/one?utm_source=rss", "2026-02-02T10:00:00+00:00"),
+            entry("a", "https://news.example/old", "2026-01-01T10:00:00+00:00"),
+        ]),
+        PollResult("b", "https://b.example/feed", "ok", entries=[
+            entry("b", "https://news.example/one", "2026-02-02T11:00:00+00:00"),
+            entry("b", "https://news.example/two", "2026-02-01T09:00:00+00:00"),
+        ]),
+        PollResult("c", "https://c.example/feed", "failed", error="boom", error_class="http_500"),
+    ]
+    batches, deferred = pipeline.choose_new_entries(polls, {"https://news.example/old"}, max_per_feed=10)
+    assert deferred == 0
+    assert [[e.url for e in b] for b in batches] == [
+        ["https://news.example/one?utm_source=rss"],
+        ["https://news.example/two"],
+    ]
+
+
+def test_per_feed_cap_keeps_the_newest_and_counts_the_rest():
+    polls = [PollResult("a", "https://a.example/feed", "ok", entries=[
+        entry("a", f"https://news.example/{i}", f"2026-02-{i + 1:02d}T00:00:00+00:00") for i in range(5)])]
+    batches, deferred = pipeline.choose_new_entries(polls, set(), max_per_feed=2)
+    assert deferred == 3
+    assert [e.url for e in batches[0]] == ["https://news.example/3", "https://news.example/4"]
+
+
+def test_failed_poll_is_staged_then_raised(tmp_path, monkeypatch):
+    monkeypatch.setenv("PRISONWATCH_HOME", str(tmp_path))
+    settings = load_settings(env={"PRISONWATCH_HOME": str(tmp_path)})
+    settings.fetch.retries = 0
+    plan = {"name": "nowhere", "url": "http://127.0.0.1:9/feed.xml", "language": "es"}
+    settings.fetch.allow_hosts = ["127.0.0.1"]
+    with pytest.raises(pipeline.FeedPollFailed, match="nowhere"):
+        pipeline.poll_feed(plan, settings, "run-1")
+    staged = pipeline.staged_polls(settings, "run-1")
+    assert [(p.feed_name, p.status) for p in staged] == [("nowhere", "failed")]
+    assert pipeline.poll_errors(staged)[0].stage == "feed"
+
+
+def test_run_dir_names_are_safe(tmp_path):
+    settings = load_settings(env={"PRISONWATCH_HOME": str(tmp_path)})
+    path = pipeline.run_dir(settings, "manual__2026-02-01T10:00:00+00:00/../x")
+    assert path.parent == settings.staging_dir
+    assert "/" not in path.name and ".." not in path.name
