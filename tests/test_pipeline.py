@@ -57,6 +57,7 @@ def test_failed_poll_is_staged_then_raised(tmp_path, monkeypatch):
 
 def test_run_dir_names_are_safe(tmp_path):
     settings = load_settings(env={"PRISONWATCH_HOME": str(tmp_path)})
-    path = pipeline.run_dir(settings, "manual__2026-02-01T10:00:00+00:00/../x")
-    assert path.parent == settings.staging_dir
-    assert "/" not in path.name and ".." not in path.name
+    for run_id in ("manual__2026-02-01T10:00:00+00:00/../x", "..", "../../etc"):
+        path = pipeline.run_dir(settings, run_id)
+        assert path.parent == settings.staging_dir, run_id
+        assert path.name not in {".", ".."}

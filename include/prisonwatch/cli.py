@@ -131,18 +131,10 @@ def cmd_status(args: argparse.Namespace) -> int:
     settings = settings_from_args(args)
     with store.open_store(settings.db_path, read_only=True) as db:
         run = db.last_run()
-        feeds = db.feed_states()
         open_flags = db.flags(status="open")
     if run is None:
         print("no monitoring run recorded yet")
         return 1
-    failed = [
-        {"name": name, "error_class": "", "error": state.get("last_error")}
-        for name, state in sorted(feeds.items())
-        if state.get("consecutive_failures") and state.get("last_error_at") and run.get("started_at")
-        and str(state["last_error_at"]) >= str(run["started_at"])
-    ]
-    run.setdefault("failed_feeds", failed)
     reports = sorted(settings.reports_dir.glob("*/report.html"))
     run["report"] = {"paths": {"html": str(reports[-1])}} if reports else {}
     print_run_summary(run, settings)

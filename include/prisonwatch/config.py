@@ -90,6 +90,7 @@ class FlagSettings:
     min_relative_gap: float = 0.05
     tolerance: ToleranceSettings = field(default_factory=ToleranceSettings)
     near_duplicate_threshold: float = 0.5
+    near_duplicate_title_threshold: float = 0.8
     unhealthy_after_failures: int = 3
 
 
@@ -252,6 +253,8 @@ def _validate(settings: Settings) -> None:
         raise ConfigError("fetch.max_redirects: must be between 0 and 20")
     if not 0 < settings.flags.near_duplicate_threshold <= 1:
         raise ConfigError("flags.near_duplicate_threshold: must be in (0, 1]")
+    if not 0 < settings.flags.near_duplicate_title_threshold <= 1:
+        raise ConfigError("flags.near_duplicate_title_threshold: must be in (0, 1]")
     from prisonwatch.models import SOURCES
 
     for section in ("people", "organisations"):

@@ -165,6 +165,7 @@ class PollResult:
     error_class: str | None = None
     bozo_reason: str | None = None
     http_status: int | None = None
+    skipped_entries: int = 0  # items dropped for lack of a usable http(s) link
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

@@ -124,8 +124,6 @@ def poll_feed(plan: dict[str, Any], settings: Settings, run_id: str) -> dict[str
             error=f"{type(exc).__name__}: {exc}",
             error_class="internal_error",
         )
-    finally:
-        client.close()
     _write_json(run_dir(settings, run_id) / POLLS_DIR / f"{_safe_name(feed.name)}.json", result.to_dict())
     summary = {
         "feed": feed.name,
@@ -207,34 +205,27 @@ def fetch_articles(batch: dict[str, Any], settings: Settings, run_id: str) -> di
     errors: list[dict[str, Any]] = []
     counts = {"fetched": 0, "snippets": 0, "skipped": 0, "failed": 0, "irrelevant": 0}
     client = HttpClient(settings.fetch)
-    try:
-        for entry in entries:
-            try:
-                if entry.link_resolvable:
-                    article = articles.fetch_article(entry, client, settings)
-                    counts["fetched"] += 1
-                else:
-                    article = articles.article_from_entry(entry)
-                    counts["snippets"] += 1
-            except articles.ArticleSkipped as exc:
-                counts["skipped"] += 1
-                errors.append(_error(entry, "extract", "skipped", str(exc)))
-                continue
-            except FetchError as exc:
-                counts["failed"] += 1
-                errors.append(_error(entry, "page", exc.error_class, exc.message))
-                continue
-            except Exception as exc:  # one bad page never fails the batch
-                log.exception("article %s: unexpected error", entry.url)
-                counts["failed"] += 1
-                errors.append(_error(entry, "page", type(exc).__name__, str(exc)))
-                continue
-            relevant, reason = assess_relevance(article.title, article.text, article.language, settings.relevance)
-            article.relevant, article.relevance_reason = relevant, reason
-            counts["irrelevant"] += 0 if relevant else 1
-            out.append(article.to_dict())
-    finally:
-        client.close()
+    for entry in entries:
+        try:
+            article = articles.fetch_article(entry, client, settings)  # a feed snippet when the link can't be read
+        except articles.ArticleSkipped as exc:
+            counts["skipped"] += 1
+            errors.append(_error(entry, "extract", exc.error_class, exc.reason))
+            continue
+        except FetchError as exc:
+            counts["failed"] += 1
+            errors.append(_error(entry, "page", exc.error_class, exc.message))
+            continue
+        except Exception as exc:  # one bad page never fails the batch
+            log.exception("article %s: unexpected error", entry.url)
+            counts["failed"] += 1
+            errors.append(_error(entry, "page", type(exc).__name__, str(exc)))
+            continue
+        counts["snippets" if article.text_source == "feed_snippet" else "fetched"] += 1
+        relevant, reason = assess_relevance(article.title, article.text, article.language, settings.relevance)
+        article.relevant, article.relevance_reason = relevant, reason
+        counts["irrelevant"] += 0 if relevant else 1
+        out.append(article.to_dict())
     name = _safe_name(feed_name)
     _write_jsonl(folder / ARTICLES_DIR / f"{name}.jsonl", out)
     _write_jsonl(folder / ERRORS_DIR / f"{name}.jsonl", errors)
@@ -332,6 +323,11 @@ def store_and_match_db(settings: Settings, run_id: str, expected_feeds: list[str
     errors = poll_errors(polls) + staged_errors(settings, run_id)
     with store.open_store(settings.db_path) as db:
         summary = db.ingest_batch(run_id, polls=polls, articles=pairs, errors=errors, settings=settings)
+    summary["failed_feeds"] = [
+        {"name": p.feed_name, "url": p.feed_url, "error_class": p.error_class, "error": p.error}
+        for p in polls
+        if p.status == "failed"
+    ]
     summary["seconds"] = round(time.monotonic() - started, 3)
     return summary
 

@@ -1,0 +1,581 @@
+"""Page → Article: decode the bytes correctly, extract the text within a time budget, and identify it.
+
+Extraction uses trafilatura. Its cost is quadratic on some markup (one table row of 100,000 cells
+takes tens of seconds), so the markup is checked first and trafilatura runs in a forked child that is
+killed when ``extract.time_budget_seconds`` runs out: one pathological page costs at most the budget.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import html as html_lib
+import logging
+import os
+import pickle
+import re
+import select
+import signal
+import threading
+import time
+import unicodedata
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import lxml.etree
+import lxml.html
+
+from prisonwatch.config import Settings
+from prisonwatch.models import Article, FeedEntry
+
+log = logging.getLogger(__name__)
+
+# Markup beyond these sizes is refused before trafilatura sees it (its cost grows quadratically).
+MAX_ELEMENTS = 200_000
+MAX_ROW_CELLS = 2_000
+# Languages the project reads; others are only returned when the detector is sure.
+MAIN_LANGUAGES = ("es", "en")
+
+
+class ArticleSkipped(Exception):
+    """The page yields no usable article; ``reason`` says why in plain words, ``error_class`` in one token."""
+
+    def __init__(self, reason: str, *, error_class: str = "no_text", url: str = "") -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.error_class = error_class
+        self.url = url
+
+
+# ---------------------------------------------------------------------- URLs and hashes
+TRACKING_PARAMS = frozenset(
+    {
+        "fbclid",
+        "gclid",
+        "dclid",
+        "gbraid",
+        "wbraid",
+        "msclkid",
+        "yclid",
+        "twclid",
+        "igshid",
+        "mc_cid",
+        "mc_eid",
+        "_ga",
+        "_gl",
+        "_hsenc",
+        "_hsmi",
+        "mkt_tok",
+        "oly_anon_id",
+        "oly_enc_id",
+        "vero_id",
+        "ref_src",
+        "ref_url",
+        "cmpid",
+        "ncid",
+        "sr_share",
+        "s_cid",
+        "at_medium",
+        "at_campaign",
+        "ito",
+        "ocid",
+    }
+)
+TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hsa_", "__twitter_impression")
+
+
+def _is_tracking(name: str) -> bool:
+    low = name.lower()
+    return low in TRACKING_PARAMS or low.startswith(TRACKING_PREFIXES)
+
+
+def canonical_url(url: str) -> str:
+    """One spelling per article: no tracking parameters, fragment or default port; sorted query;
+    lowercase scheme and host; no trailing slash except the root."""
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return url
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower().rstrip(".")
+    if ":" in host:  # IPv6 literal
+        host = f"[{host}]"
+    if port and not ((scheme == "http" and port == 80) or (scheme == "https" and port == 443)):
+        host = f"{host}:{port}"
+    path = re.sub(r"/{2,}", "/", parts.path or "/")
+    if len(path) > 1 and path.endswith("/"):
+        path = path.rstrip("/") or "/"
+    query = sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k))
+    return urlunsplit((scheme, host, path, urlencode(query, doseq=True), ""))
+
+
+def content_hash(text: str) -> str:
+    """Same article text, same hash, whatever its spacing or case."""
+    normalised = " ".join(unicodedata.normalize("NFC", text).lower().split())
+    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
+
+
+_SECOND_LEVEL = {"com", "co", "org", "net", "gob", "gov", "edu", "ac", "info", "web", "nom", "mil", "int"}
+
+
+def site_of(host: str) -> str:
+    """The registrable part of a host, near enough (``www.elpais.com`` → ``elpais.com``, ``x.com.ve`` kept)."""
+    labels = [p for p in host.lower().rstrip(".").split(".") if p]
+    if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL:
+        return ".".join(labels[-3:])
+    return ".".join(labels[-2:])
+
+
+def _host(url: str) -> str:
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
+
+
+# ---------------------------------------------------------------------- text helpers
+_DROP_BLOCKS = re.compile(r"<(script|style|noscript|template)\b[^>]*>.*?</\1\s*>", re.I | re.S)
+_BREAKS = re.compile(r"<\s*(br|/p|/div|/li|/h[1-6]|/tr|p|li|tr|h[1-6])\b[^>]*>", re.I)
+_TAGS = re.compile(r"<!--.*?-->|<[^>]*>", re.S)
+
+
+def plain_text(markup: str) -> str:
+    """Feed summaries and titles as plain text: tags dropped, entities decoded, spaces collapsed."""
+    if not markup:
+        return ""
+    if "<" in markup:
+        markup = _DROP_BLOCKS.sub(" ", markup)
+        markup = _BREAKS.sub(" ", markup)
+        markup = _TAGS.sub("", markup)
+    text = html_lib.unescape(markup)
+    return " ".join(text.split())
+
+
+# ---------------------------------------------------------------------- decoding
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_HTTP_CHARSET = re.compile(r"charset\s*=\s*[\"']?\s*([A-Za-z0-9_\-:.]+)", re.I)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.I)
+_XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_\-:.]+)""", re.I)
+# WHATWG: these labels mean windows-1252 on the web.
+_AS_CP1252 = {"iso8859-1", "latin-1", "ascii", "us-ascii", "iso-8859-1", "latin1", "l1", "cp819"}
+
+
+def _codec(label: str | None) -> str | None:
+    if not label:
+        return None
+    label = label.strip().lower()
+    if label in _AS_CP1252:
+        return "cp1252"
+    try:
+        name = codecs.lookup(label).name
+    except LookupError:
+        return None
+    if name.startswith(("utf-16", "utf-32")):
+        return None  # a declaration readable as ASCII cannot be true
+    return "cp1252" if name in _AS_CP1252 else name
+
+
+def declared_charset(body: bytes, content_type: str = "") -> tuple[str | None, str]:
+    """The charset the server or the page declares, and where it came from."""
+    m = _HTTP_CHARSET.search(content_type or "")
+    if m and _codec(m.group(1)):
+        return _codec(m.group(1)), "http"
+    head = body[:16384]
+    for pattern, where in ((_XML_ENCODING, "xml"), (_META_CHARSET, "meta")):
+        m2 = pattern.search(head)
+        if m2 and _codec(m2.group(1).decode("ascii", "ignore")):
+            return _codec(m2.group(1).decode("ascii", "ignore")), where
+    return None, ""
+
+
+def decode_html(body: bytes, content_type: str = "") -> tuple[str, str]:
+    """Bytes → text: BOM, then the HTTP charset, then the page's meta/XML charset, then UTF-8, then cp1252.
+
+    A page declared as a single-byte charset whose bytes are valid multi-byte UTF-8 is read as UTF-8
+    (a mis-declaration; the reverse accident practically never happens).
+    """
+    for bom, enc in _BOMS:
+        if body.startswith(bom):
+            return body[len(bom) :].decode(enc, "replace"), f"{enc} (BOM)"
+    declared, where = declared_charset(body, content_type)
+    utf8: str | None
+    try:
+        utf8 = body.decode("utf-8")
+    except UnicodeDecodeError:
+        utf8 = None
+    if declared:
+        if declared != "utf-8" and utf8 is not None and not body.isascii():
+            single_byte = codecs.lookup(declared).name in ("cp1252", "iso8859-15") or declared.startswith("cp")
+            if single_byte:
+                return utf8, "utf-8 (mis-declared)"
+        try:
+            return body.decode(declared), f"{declared} ({where})"
+        except UnicodeDecodeError:
+            if utf8 is not None:
+                return utf8, "utf-8 (mis-declared)"
+            return body.decode(declared, "replace"), f"{declared} ({where}, with replacements)"
+    if utf8 is not None:
+        return utf8, "utf-8"
+    return body.decode("cp1252", "replace"), "cp1252 (fallback)"
+
+
+# ---------------------------------------------------------------------- language
+_IDENTIFIER: Any = None
+_IDENTIFIER_LOCK = threading.Lock()
+
+
+def _identifier() -> Any:
+    global _IDENTIFIER
+    with _IDENTIFIER_LOCK:
+        if _IDENTIFIER is None:
+            from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+            _IDENTIFIER = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+        return _IDENTIFIER
+
+
+def detect_language(text: str, hint: str = "") -> str:
+    """ISO 639-1 code: Spanish or English unless the text is clearly another language.
+
+    Very short texts get the hint (the feed's language) because no detector is reliable on them.
+    """
+    hint = (hint or "").lower()[:2]
+    sample = " ".join(text.split())[:5000]
+    letters = sum(ch.isalpha() for ch in sample)
+    if letters < 15:
+        return hint or "und"
+    ranked = dict(_identifier().rank(sample))
+    top, top_p = max(ranked.items(), key=lambda kv: kv[1])
+    if top in MAIN_LANGUAGES:
+        if hint in MAIN_LANGUAGES and top != hint and ranked.get(hint, 0.0) * 3 >= top_p and letters < 80:
+            return hint
+        return top
+    if top_p >= 0.9 and letters >= 40:
+        return top
+    es, en = ranked.get("es", 0.0), ranked.get("en", 0.0)
+    if es == en == 0.0:
+        return hint or top
+    if hint in MAIN_LANGUAGES and abs(es - en) < 0.05:
+        return hint
+    return "es" if es >= en else "en"
+
+
+# ---------------------------------------------------------------------- markup checks
+def parse_markup(html: bytes | str) -> Any:
+    """lxml tree of a page (bytes are given to lxml so it honours the declared encoding)."""
+    if isinstance(html, str):
+        html = html.encode("utf-8")
+        parser = lxml.html.HTMLParser(encoding="utf-8")
+    else:
+        parser = None
+    try:
+        return lxml.html.document_fromstring(html, parser=parser)
+    except (lxml.etree.ParserError, ValueError, lxml.etree.XMLSyntaxError):
+        return None
+
+
+def markup_problem(tree: Any) -> str | None:
+    """Why a page's markup is too pathological to extract, or None."""
+    if tree is None:
+        return None
+    for count, _element in enumerate(tree.iter(), start=1):
+        if count > MAX_ELEMENTS:
+            return f"page has more than {MAX_ELEMENTS} elements (refused: extraction cost would be unbounded)"
+    for row in tree.iter("tr"):
+        if len(row) > MAX_ROW_CELLS:
+            return f"a table row has {len(row)} cells (refused: extraction cost grows quadratically)"
+    return None
+
+
+def _canonical_link(tree: Any) -> str:
+    if tree is None:
+        return ""
+    for link in tree.iter("link"):
+        rel = (link.get("rel") or "").lower().split()
+        if "canonical" in rel and link.get("href"):
+            return link.get("href").strip()
+    return ""
+
+
+# ---------------------------------------------------------------------- extraction (bounded)
+class ExtractTimeout(Exception):
+    pass
+
+
+def _extract_inline(html: str, url: str | None) -> dict[str, Any]:
+    """trafilatura with metadata; once more favouring recall when the first pass finds nothing."""
+    import trafilatura
+
+    # The extensive date search costs up to 2 s on some pages; the page's own date markup
+    # (article:published_time, JSON-LD, <time>) is found without it and the feed's date is the fallback.
+    options: dict[str, Any] = dict(
+        url=url,
+        include_comments=False,
+        with_metadata=True,
+        date_extraction_params={"extensive_search": False, "original_date": True},
+    )
+    doc = trafilatura.bare_extraction(html, **options)
+    text = (getattr(doc, "text", None) or "").strip() if doc is not None else ""
+    if not text:
+        doc = trafilatura.bare_extraction(html, favor_recall=True, **options)
+        text = (getattr(doc, "text", None) or "").strip() if doc is not None else ""
+    if doc is None:
+        return {"text": "", "title": "", "date": None, "sitename": ""}
+    return {
+        "text": text,
+        "title": getattr(doc, "title", None) or "",
+        "date": getattr(doc, "date", None),
+        "sitename": getattr(doc, "sitename", None) or "",
+    }
+
+
+_WARM = False
+_WARM_LOCK = threading.Lock()
+
+
+def _warm_up() -> None:
+    """Pay trafilatura's first-call cost (~2 s of lazy imports) once in the parent, not in every child."""
+    global _WARM
+    with _WARM_LOCK:
+        if not _WARM:
+            _extract_inline("<html><body><article><p>" + "Warm up text. " * 30 + "</p></article></body></html>", None)
+            _WARM = True
+
+
+def run_with_budget(func: Callable[..., Any], args: tuple[Any, ...], budget: float) -> Any:
+    """Run ``func(*args)`` in a forked child and return its (picklable) result; kill it after ``budget``
+    seconds and raise ``ExtractTimeout``. Falls back to a direct call where fork is unavailable."""
+    if not hasattr(os, "fork"):
+        return func(*args)
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child: compute, send, leave without running the parent's cleanup handlers
+        status = 0
+        try:
+            os.close(read_fd)
+            try:
+                payload = pickle.dumps(("ok", func(*args)))
+            except BaseException as exc:  # noqa: BLE001 - reported to the parent
+                payload = pickle.dumps(("error", f"{type(exc).__name__}: {exc}"))
+            view = memoryview(payload)
+            while view:
+                view = view[os.write(write_fd, view) :]
+        except BaseException:  # noqa: BLE001
+            status = 1
+        finally:
+            os._exit(status)
+    os.close(write_fd)
+    chunks: list[bytes] = []
+    deadline = time.monotonic() + budget
+    killed = False
+    try:
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                os.kill(pid, signal.SIGKILL)
+                killed = True
+                break
+            ready, _, _ = select.select([read_fd], [], [], remaining)
+            if ready:
+                data = os.read(read_fd, 1 << 16)
+                if not data:
+                    break
+                chunks.append(data)
+    finally:
+        os.close(read_fd)
+        os.waitpid(pid, 0)
+    if killed:
+        raise ExtractTimeout(f"extraction exceeded its {budget:g} s budget and was stopped")
+    if not chunks:
+        raise RuntimeError("extraction process died without an answer")
+    kind, value = pickle.loads(b"".join(chunks))
+    if kind == "error":
+        raise RuntimeError(value)
+    return value
+
+
+def extract_page(html: str, url: str | None, *, budget: float, tree: Any = None) -> dict[str, Any]:
+    """Text and metadata of a page, refusing absurd markup and stopping at ``budget`` seconds.
+
+    Raises ``ArticleSkipped`` with error_class ``too_complex`` or ``extract_timeout``.
+    """
+    problem = markup_problem(tree if tree is not None else parse_markup(html))
+    if problem:
+        raise ArticleSkipped(problem, error_class="too_complex", url=url or "")
+    _warm_up()
+    try:
+        return run_with_budget(_extract_inline, (html, url), budget)
+    except ExtractTimeout as exc:
+        raise ArticleSkipped(str(exc), error_class="extract_timeout", url=url or "") from exc
+    except RuntimeError as exc:
+        raise ArticleSkipped(f"extraction failed: {exc}", error_class="extract_error", url=url or "") from exc
+
+
+def extract_text(html: str, url: str | None) -> str | None:
+    """Just the main text of a page (None when there is none): the entry point of robustness runs."""
+    try:
+        result = extract_page(html, url, budget=20.0)
+    except ArticleSkipped:
+        return None
+    return result["text"] or None
+
+
+# ---------------------------------------------------------------------- building Articles
+def _now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _plausible_date(value: str | None, horizon_days: int, today: date | None = None) -> str | None:
+    """The page's date, unless it is in the future or older than the horizon."""
+    if not value:
+        return None
+    try:
+        day = date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+    today = today or datetime.now(UTC).date()
+    if day > today + timedelta(days=1) or day < today - timedelta(days=horizon_days):
+        return None
+    return day.isoformat()
+
+
+def _choose_canonical(url: str, link: str) -> str:
+    """``<link rel=canonical>`` when it points to the same site, else the normalised URL."""
+    if link:
+        from urllib.parse import urljoin
+
+        absolute = urljoin(url, link)
+        if absolute.startswith(("http://", "https://")) and site_of(_host(absolute)) == site_of(_host(url)):
+            return canonical_url(absolute)
+    return canonical_url(url)
+
+
+def _outlet(sitename: str, entry: FeedEntry | None, url: str) -> str:
+    if sitename.strip():
+        return sitename.strip()
+    if entry is not None and entry.publisher:
+        return entry.publisher
+    host = _host(url)
+    return host[4:] if host.startswith("www.") else host
+
+
+def article_from_html(
+    html: bytes,
+    *,
+    url: str,
+    settings: Settings,
+    entry: FeedEntry | None = None,
+    content_type: str = "",
+) -> Article:
+    """An Article from a page already in hand; raises ``ArticleSkipped`` when it has no usable text."""
+    ex = settings.extract
+    if len(html) > ex.max_html_bytes:
+        raise ArticleSkipped(
+            f"page is {len(html)} bytes, over extract.max_html_bytes ({ex.max_html_bytes})",
+            error_class="too_large",
+            url=url,
+        )
+    text_html, _encoding = decode_html(html, content_type)
+    tree = parse_markup(text_html)
+    result = extract_page(text_html, url, budget=ex.time_budget_seconds, tree=tree)
+    text = result["text"]
+    if len(text) < ex.min_text_chars:
+        raise ArticleSkipped(
+            f"no usable text ({len(text)} characters extracted, fewer than {ex.min_text_chars})",
+            error_class="no_text",
+            url=url,
+        )
+    published = _plausible_date(result["date"], ex.date_horizon_days)
+    if published is None and entry is not None:
+        published = entry.published
+    title = plain_text(result["title"]) or (entry.title if entry else "")
+    hint = entry.language if entry else ""
+    return Article(
+        url=url,
+        canonical_url=_choose_canonical(url, _canonical_link(tree)),
+        title=title,
+        text=text,
+        content_hash=content_hash(text),
+        published=published,
+        language=detect_language(f"{title}\n{text}", hint),
+        outlet=_outlet(result["sitename"], entry, url),
+        feed=entry.feed_name if entry else "",
+        origin="feed",
+        fetched_at=_now_iso(),
+        text_source="page",
+    )
+
+
+def fetch_article(entry: FeedEntry, client: Any, settings: Settings) -> Article:
+    """Fetch and extract an entry's page.
+
+    Raises ``fetch.FetchError`` (network) or ``ArticleSkipped`` (no usable text, refused markup).
+    Entries whose link cannot be resolved (Google News) become an Article from the feed's own snippet.
+    """
+    if not entry.link_resolvable:
+        return article_from_entry(entry)
+    response = client.get(entry.url, max_bytes=settings.extract.max_html_bytes)
+    ctype = response.headers.get("content-type", "")
+    if ctype and not re.search(r"html|xml|text/plain", ctype, re.I):
+        raise ArticleSkipped(f"not a web page (Content-Type {ctype})", error_class="not_html", url=entry.url)
+    return article_from_html(
+        response.body, url=response.final_url or entry.url, settings=settings, entry=entry, content_type=ctype
+    )
+
+
+def article_from_text(
+    text: str,
+    *,
+    url: str,
+    title: str = "",
+    published: str | None = None,
+    origin: str = "seed",
+    outlet: str = "",
+    feed: str = "",
+    language: str | None = None,
+) -> Article:
+    """An Article from plain text (the seed corpus, ``.txt`` files): no extraction needed."""
+    body = text.strip()
+    return Article(
+        url=url,
+        canonical_url=canonical_url(url),
+        title=title,
+        text=body,
+        content_hash=content_hash(body),
+        published=published,
+        language=language or detect_language(f"{title}\n{body}"),
+        outlet=outlet or (_host(url)[4:] if _host(url).startswith("www.") else _host(url)),
+        feed=feed,
+        origin="seed" if origin == "seed" else "feed",
+        fetched_at=_now_iso(),
+        text_source="seed" if origin == "seed" else "page",
+    )
+
+
+def article_from_entry(entry: FeedEntry) -> Article:
+    """An Article made of the feed item's own title and snippet, for links that cannot be fetched."""
+    text = "\n\n".join(part for part in (entry.title, entry.summary) if part)
+    return Article(
+        url=entry.url,
+        canonical_url=canonical_url(entry.url),
+        title=entry.title,
+        text=text,
+        content_hash=content_hash(text),
+        published=entry.published,
+        language=detect_language(text, entry.language),
+        outlet=entry.publisher or _host(entry.url),
+        feed=entry.feed_name,
+        origin="feed",
+        fetched_at=_now_iso(),
+        text_source="feed_snippet",
+    )

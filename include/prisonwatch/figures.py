@@ -1,0 +1,800 @@
+"""Extract the counts of people that a news article states (Spanish and English).
+
+A figure is a number phrase that counts people ('más de 600 presos políticos', 'nearly 100 dissidents',
+'centenares de detenidos') together with what it counts (the metric), who claims it (the source), the window
+or event it covers (scope) and the sentence it came from. Everything is rule based, precompiled, and runs in
+a few milliseconds per article.
+
+Hedges map onto the fixed qualifier vocabulary as follows; ``value_text`` always keeps the original words:
+
+=====================================================================  ==============
+words before the number                                                qualifier
+=====================================================================  ==============
+(none)                                                                 ``exact``
+at least, no fewer than, al menos, por lo menos, como mínimo; 'or more' ``at_least``
+more than, over, upwards of, above, más de, supera(n); just over,       ``more_than``
+slightly more than, poco más de, algo más de
+nearly, almost, close to, just under, casi, cerca de, poco menos de;    ``about``
+about, around, some, roughly, approximately, (an) estimated,
+alrededor de, unos/unas, aproximadamente, en torno a, rondan
+up to, as many as, no more than, hasta, no más de                      ``at_most``
+fewer than, less than, under, menos de                                  ``fewer_than``
+between N and M, entre N y M, N-M, de N a M, from N to M               ``range``
+=====================================================================  ==============
+
+'Nearly 100' is an approximation of 100 from below; it is kept as ``about`` (the comparison tolerance for
+hedged values lives in the flag settings) rather than invented as a bound.
+
+Vague quantities are marked ``vague=True``: plural magnitudes become the span they literally allow
+('dozens'/'decenas' 20-99, 'hundreds'/'cientos'/'centenares' 200-999, 'thousands'/'miles' 2000-9999,
+qualifier ``range``); 'un centenar' and 'un millar' are ``about`` 100 and 1000. 'A dozen'/'una docena' is
+``about`` 12 and not vague.
+
+Metric comes from the words nearest the number: release, amnesty, arrest and court-measure verbs or nouns on
+either side; 'there are', 'hay', 'remain', 'siguen detenidos' and similar make a stock (still_detained).
+Without such words the noun decides: 'political prisoners'/'presos políticos' are a stock; generic nouns
+('people', 'personas') with no cue are not a figure at all.
+
+Source: 'according to X' / 'según X' next to the figure, else a speaker with a reporting verb in the sentence
+('Foro Penal said', 'informó el Foro Penal', "Foro Penal's count"), else, for a quote or 'en sus registros',
+the speaker of the previous sentence in the paragraph. Names map to sources through the configured lexicon;
+an unknown claimant stays ``unattributed`` with its words in ``source_text``.
+
+Scope kind: 'since …', 'in the last month', 'after the 2024 election' are ``cumulative``; a day or single
+occasion ('on Christmas Day', 'el 8 de enero', 'this Friday') is an ``event``; otherwise stocks are ``stock``,
+flows told in the present perfect are ``cumulative`` and other flows ``event``. ``as_of`` is the stated day
+when the scope names one, else the article's published date.
+
+A figure restated in the same article (same metric, values, qualifier, as-of date and noun) is kept once, with the
+most specific source among its mentions; 'these 379 prisoners' refers back and is not a new figure.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+from prisonwatch import figures_words as W
+from prisonwatch.config import LexiconSettings, load_settings
+from prisonwatch.models import Figure
+
+__all__ = ["extract_figures", "split_sentences", "parse_number_words"]
+
+# Source specificity: when mentions of one figure disagree on source, the most specific wins.
+_GENERIC_SOURCES = {"unattributed": 0, "ngo": 1}
+
+_SENTENCE_END_RE = re.compile(r"(?<=[.!?…])[”\"»’')\]]*\s+(?=[“\"«¿¡(\[]?[A-ZÁÉÍÓÚÑ0-9])")
+_ABBREVIATIONS = frozenset(
+    [
+        "u.s.",
+        "ee.uu.",
+        "ee.",
+        "uu.",
+        "mr.",
+        "mrs.",
+        "ms.",
+        "dr.",
+        "sr.",
+        "sra.",
+        "srta.",
+        "st.",
+        "gen.",
+        "lt.",
+        "col.",
+        "sgt.",
+        "no.",
+        "nro.",
+        "art.",
+        "vs.",
+        "etc.",
+        "p.",
+        "ej.",
+        "jan.",
+        "feb.",
+        "mar.",
+        "apr.",
+        "aug.",
+        "sept.",
+        "oct.",
+        "nov.",
+        "dec.",
+        "ene.",
+        "abr.",
+        "ago.",
+        "dic.",
+        "inc.",
+        "corp.",
+        "jr.",
+        "prof.",
+    ]
+)
+_WORD_TOKEN_RE = re.compile(r"[a-záéíóúñü]+", re.IGNORECASE)
+_ES_STOP_RE = re.compile(r"\b(?:el|los|las|del|que|por|una|para|según|fueron|más)\b", re.IGNORECASE)
+_EN_STOP_RE = re.compile(r"\b(?:the|of|and|to|were|that|have|has|according|more|with)\b", re.IGNORECASE)
+_PERFECT_RE = re.compile(r"\b(?:have|has|han|ha|hemos)\b", re.IGNORECASE)
+
+
+@dataclass
+class _Core:
+    """A number phrase inside one sentence, before it is known to count people."""
+
+    start: int
+    end: int
+    low: int
+    high: int
+    vague: bool
+    digits: bool
+    qualifier: str = "exact"
+
+
+@dataclass
+class _Lexicon:
+    pattern: re.Pattern[str] | None
+    sources: dict[str, str]
+
+
+# ----------------------------------------------------------------------------- public entry point
+def extract_figures(
+    text: str,
+    *,
+    language: str | None = None,
+    published: str | None = None,
+    lexicon: LexiconSettings | None = None,
+) -> list[Figure]:
+    """All figures stated in ``text``; ``published`` (ISO date) is the default ``as_of``."""
+    if not text:
+        return []
+    lex = _compile_lexicon(lexicon) if lexicon is not None else _default_lexicon()
+    lang = (language or "").lower()[:2]
+    if lang not in ("es", "en"):
+        lang = _guess_language(text)
+    pub_date = _parse_iso_date(published)
+    found: list[tuple[Figure, str]] = []
+    seen_lines: set[str] = set()
+    for line_start, line in _lines(text):
+        key = " ".join(line.split()).lower()
+        if key in seen_lines or _is_boilerplate(line):
+            continue
+        seen_lines.add(key)
+        earlier_sentences: list[str] = []
+        for s_start, s_end in split_sentences(line):
+            sentence = line[s_start:s_end]
+            offset = line_start + s_start
+            previous = _PreviousSpeaker(list(earlier_sentences), lex)
+            found.extend(_sentence_figures(sentence, offset, lang, lex, previous, pub_date, found))
+            earlier_sentences.append(sentence)
+    return _merge_restatements(found)
+
+
+class _PreviousSpeaker:
+    """Who spoke last in the paragraph, worked out only when a quote or 'en sus registros' needs it."""
+
+    def __init__(self, sentences: list[str], lex: _Lexicon) -> None:
+        self.sentences = sentences
+        self.lex = lex
+
+    def __call__(self) -> tuple[str, str] | None:
+        for sentence in reversed(self.sentences):
+            entities = _entities(sentence, self.lex)
+            speakers = _speakers(sentence, entities)
+            found = (speakers[0][2], speakers[0][3]) if speakers else _any_specific_entity(entities)
+            if found:
+                return found
+        return None
+
+
+def split_sentences(paragraph: str) -> list[tuple[int, int]]:
+    """Sentence spans in one paragraph; abbreviations such as 'U.S.' do not end a sentence."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _SENTENCE_END_RE.finditer(paragraph):
+        before = paragraph[start : m.start()].rsplit(None, 1)
+        last_word = before[-1].lower() if before else ""
+        if last_word in _ABBREVIATIONS or re.fullmatch(r"(?:[a-z]\.){1,3}", last_word):
+            continue
+        spans.append((start, m.start()))
+        start = m.end()
+    if start < len(paragraph):
+        spans.append((start, len(paragraph.rstrip())))
+    return [(a, b) for a, b in spans if b > a]
+
+
+def parse_number_words(words: str) -> list[tuple[int, int, int]]:
+    """Spelled-out numbers in ``words`` as (start, end, value) segments: 'ciento cuatro' -> 104.
+
+    'and'/'y' join only where they belong to one number ('one hundred and four', 'treinta y dos'); elsewhere
+    they separate two numbers ('between five and ten').
+    """
+    tokens = [(m.start(), m.end(), m.group(0).lower()) for m in _WORD_TOKEN_RE.finditer(words)]
+    segments: list[tuple[int, int, int]] = []
+    i = 0
+    while i < len(tokens):
+        seg_start = tokens[i][0]
+        total = current = 0
+        last = ""
+        seg_end = tokens[i][1]
+        j = i
+        while j < len(tokens):
+            word = tokens[j][2]
+            kind = _word_kind(word)
+            if kind == "conj":
+                nxt = _word_kind(tokens[j + 1][2]) if j + 1 < len(tokens) else ""
+                ok_en = word == "and" and last in ("hundred", "thousand") and nxt in ("unit", "teen", "tens")
+                ok_es = word == "y" and last == "tens" and nxt == "unit"
+                if not (ok_en or ok_es):
+                    break
+            elif kind == "art":
+                if j != i:
+                    break
+                current = 1
+            elif kind in ("unit", "teen"):
+                if last in ("unit", "teen"):
+                    break
+                current += NUMBER(word)
+            elif kind == "tens":
+                if last in ("unit", "teen", "tens"):
+                    break
+                current += NUMBER(word)
+            elif kind == "hundreds":  # Spanish 'doscientos': additive
+                if last in ("unit", "teen", "tens", "hundreds"):
+                    break
+                current += NUMBER(word)
+            elif kind == "hundred":
+                if last in ("hundred",):
+                    break
+                current = (current or 1) * 100
+            elif kind == "thousand":
+                if last == "thousand":
+                    break
+                total += (current or 1) * 1000
+                current = 0
+            else:
+                break
+            if kind != "conj":
+                seg_end = tokens[j][1]
+            last = kind if kind != "conj" else last
+            j += 1
+        if j == i:
+            i += 1
+            continue
+        if last != "art":
+            segments.append((seg_start, seg_end, total + current))
+        i = j
+    return segments
+
+
+def NUMBER(word: str) -> int:  # noqa: N802 - reads like the table it looks up
+    return W.NUMBER_WORDS[word]
+
+
+def _word_kind(word: str) -> str:
+    if word in ("and", "y"):
+        return "conj"
+    if word == "a":
+        return "art"
+    if word in ("hundred",):
+        return "hundred"
+    if word in ("thousand", "mil"):
+        return "thousand"
+    if word in W.ES_HUNDREDS:
+        return "hundreds"
+    if word in W.EN_TENS or word in W.ES_TENS:
+        return "tens"
+    value = W.NUMBER_WORDS.get(word)
+    if value is None:
+        if "-" in word:
+            return "unit"
+        return ""
+    return "unit" if value < 10 else "teen"
+
+
+# ----------------------------------------------------------------------------- lexicon
+def _compile_lexicon(lexicon: LexiconSettings) -> _Lexicon:
+    sources: dict[str, str] = {}
+    for name, source in {**lexicon.organisations, **lexicon.people}.items():
+        sources[" ".join(name.lower().split())] = source
+    if not sources:
+        return _Lexicon(None, {})
+    names = sorted(sources, key=len, reverse=True)
+    alternation = "|".join(r"\s+".join(re.escape(part) for part in n.split()) for n in names)
+    return _Lexicon(re.compile(rf"(?<![\w])(?:{alternation})(?![\w])", re.IGNORECASE), sources)
+
+
+@lru_cache(maxsize=1)
+def _default_lexicon() -> _Lexicon:
+    """The configured lexicon, loaded once per process."""
+    return _compile_lexicon(load_settings().lexicon)
+
+
+# ----------------------------------------------------------------------------- text layout
+def _lines(text: str) -> list[tuple[int, str]]:
+    out: list[tuple[int, str]] = []
+    pos = 0
+    for raw in text.splitlines(keepends=True):
+        stripped = raw.strip()
+        if stripped:
+            out.append((pos + raw.index(stripped[0]), stripped))
+        pos += len(raw)
+    return out
+
+
+def _is_boilerplate(line: str) -> bool:
+    """Navigation, captions, share buttons, cookie notices and 'related' links never hold figures."""
+    words = line.split()
+    if "cookie" in line.lower():
+        return True
+    if len(words) <= 30 and W.BOILERPLATE_LINE_RE.match(line):
+        return True
+    if len(words) <= 40 and W.DOMAIN_TAIL_RE.search(line):
+        return True
+    if len(W.NAV_SEPARATORS_RE.findall(line)) >= 3:
+        return True
+    if len(words) >= 10:  # a caption repeated inside one line
+        head = " ".join(words[:5]).lower()
+        if line.lower().count(head) >= 2:
+            return True
+    return False
+
+
+def _guess_language(text: str) -> str:
+    sample = text[:3000]
+    return "es" if len(_ES_STOP_RE.findall(sample)) > len(_EN_STOP_RE.findall(sample)) else "en"
+
+
+def _parse_iso_date(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+# ----------------------------------------------------------------------------- number phrases
+def _number_cores(sentence: str, lang: str) -> list[_Core]:
+    cores: list[_Core] = []
+    for m in W.DIGITS_RE.finditer(sentence):
+        value = int(re.sub(r"\D", "", m.group(1)))
+        cores.append(_Core(m.start(1), m.end(1), value, value, False, True))
+    for m in W.QUANTITY_RE.finditer(sentence):
+        index = int((m.lastgroup or "q0")[1:])
+        _pattern, low, high, vague = W.QUANTITY_PHRASES[index]
+        if lang == "en" and m.group(0).lower() == "miles":
+            continue
+        qualifier = "range" if low != high else "about"
+        cores.append(_Core(m.start(), m.end(), low, high, vague, False, qualifier))
+    run_re = W.ES_WORD_RUN if lang == "es" else W.EN_WORD_RUN
+    for m in run_re.finditer(sentence):
+        for a, b, value in parse_number_words(m.group(0)):
+            if value >= 2:
+                cores.append(_Core(m.start() + a, m.start() + b, value, value, False, False))
+    cores = [c for c in cores if c.high <= W.MAX_COUNT]
+    cores.sort(key=lambda c: (c.start, -(c.end - c.start)))
+    kept: list[_Core] = []
+    for core in cores:
+        if kept and core.start < kept[-1].end:
+            continue
+        kept.append(core)
+    return _join_ranges(sentence, kept)
+
+
+def _join_ranges(sentence: str, cores: list[_Core]) -> list[_Core]:
+    out: list[_Core] = []
+    i = 0
+    while i < len(cores):
+        core = cores[i]
+        if i + 1 < len(cores) and not core.vague and not cores[i + 1].vague:
+            nxt = cores[i + 1]
+            gap = sentence[core.end : nxt.start]
+            opener = W.RANGE_OPEN_RE.search(sentence[max(0, core.start - 10) : core.start])
+            dash = W.RANGE_DASH_RE.match(gap) and core.digits and nxt.digits and gap.strip() != "to"
+            joined = W.RANGE_JOIN_RE.match(gap) and opener is not None
+            if (dash or joined) and nxt.low > core.low and not _is_year(core.low) and not _is_year(nxt.low):
+                start = core.start - (len(opener.group(0)) if opener else 0)
+                out.append(_Core(start, nxt.end, core.low, nxt.high, False, core.digits, "range"))
+                i += 2
+                continue
+        out.append(core)
+        i += 1
+    return out
+
+
+def _is_year(value: int) -> bool:
+    return W.YEAR_MIN <= value <= W.YEAR_MAX
+
+
+def _apply_hedges(sentence: str, core: _Core) -> None:
+    if core.qualifier == "range" and not core.vague:
+        return
+    before = sentence[max(0, core.start - 40) : core.start]
+    m = W.HEDGE_BEFORE_RE.search(before)
+    if m and m.lastgroup:
+        core.qualifier = W.HEDGES[int(m.lastgroup[1:])][1] if not core.vague or core.low == core.high else "range"
+        if not (core.vague and core.low != core.high):
+            core.start -= len(before) - m.start()
+        return
+    after = W.HEDGE_AFTER_RE.match(sentence, core.end)
+    if after and core.qualifier in ("exact", "about") and not core.vague:
+        core.qualifier = "more_than" if after.group(0).lower().endswith("plus") else "at_least"
+        core.end = after.end()
+
+
+# ----------------------------------------------------------------------------- one sentence
+def _sentence_figures(
+    sentence: str,
+    offset: int,
+    lang: str,
+    lex: _Lexicon,
+    previous_speaker: _PreviousSpeaker,
+    published: date | None,
+    earlier: list[tuple[Figure, str]],
+) -> list[tuple[Figure, str]]:
+    """Figures of one sentence, each with its noun class (used to merge restatements)."""
+    cores = _number_cores(sentence, lang)
+    if not cores:
+        return []
+    accepted: list[tuple[_Core, str, str, int]] = []  # core, noun class, head text, where the noun ends
+    for core in cores:
+        _apply_hedges(sentence, core)
+        verdict = _counts_people(sentence, core)
+        if verdict is not None:
+            accepted.append((core, *verdict))
+    if not accepted:
+        return []
+    entities = _entities(sentence, lex)
+    speakers = _speakers(sentence, entities)
+    metrics: list[str | None] = []
+    for idx, (core, noun_class, head, head_end) in enumerate(accepted):
+        lb = accepted[idx - 1][0].end if idx > 0 else 0
+        rb = accepted[idx + 1][0].start if idx + 1 < len(accepted) else len(sentence)
+        metrics.append(_metric(sentence, core, lb, rb, noun_class, head, head_end))
+    for idx, (_core, noun_class, head, _he) in enumerate(accepted):
+        # 'five journalists', '164 of them', '58 more': a subgroup or continuation takes its neighbour's metric
+        elliptic = noun_class in ("specific", "elliptic", "bare") or W.ELLIPTIC_HEAD_RE.match(" ".join(head.split()))
+        if metrics[idx] is None and elliptic:
+            neighbours = [metrics[j] for j in sorted(range(len(accepted)), key=lambda j: abs(j - idx)) if j != idx]
+            metrics[idx] = next((m for m in neighbours if m), None)
+    out: list[tuple[Figure, str]] = []
+    for idx, (core, noun_class, head, _head_end) in enumerate(accepted):
+        lb = accepted[idx - 1][0].end if idx > 0 else 0
+        rb = accepted[idx + 1][0].start if idx + 1 < len(accepted) else len(sentence)
+        metric = metrics[idx]
+        if metric is None:
+            continue
+        if W.ANAPHORIC_BEFORE_RE.search(sentence[max(0, core.start - 12) : core.start]) and any(
+            f.value_low == core.low and f.value_high == core.high for f, _n in earlier + out
+        ):
+            continue
+        source, source_text = _source(sentence, core, lb, rb, entities, speakers, previous_speaker)
+        scope, scope_kind, as_of = _scope(sentence, core, lb, rb, metric, published)
+        figure = Figure(
+            metric=metric,
+            value_low=core.low,
+            value_high=core.high,
+            qualifier=core.qualifier,
+            source=source,
+            source_text=source_text,
+            scope=scope,
+            scope_kind=scope_kind,
+            sentence=sentence,
+            start=offset + core.start,
+            end=offset + core.end,
+            as_of=as_of,
+            vague=core.vague,
+            value_text=sentence[core.start : core.end],
+        )
+        out.append((figure, noun_class if noun_class == "specific" and head else "generic"))
+        if noun_class == "specific" and head:
+            out[-1] = (figure, head.lower())
+    return out
+
+
+def _counts_people(sentence: str, core: _Core) -> tuple[str, str, int] | None:
+    """(noun class, head words, end of the noun) when the number phrase counts people, else None."""
+    before = sentence[max(0, core.start - 30) : core.start]
+    if W.BEFORE_REJECT_RE.search(before):
+        return None
+    if W.AFTER_REJECT_RE.match(sentence, core.end):
+        return None
+    next_word = re.match(r"\s*([^\W\d_]+)", sentence[core.end : core.end + 30])
+    if next_word and next_word.group(1).lower() in W.UNIT_WORDS:
+        return None
+    if core.digits and core.qualifier == "exact" and _is_year(core.low) and core.low == core.high:
+        return None
+    head = W.HEAD_RE.match(sentence[core.end : core.end + 90])
+    if head:
+        fill = head.group("fill").split()
+        if not any(w.lower() in W.UNIT_WORDS for w in fill):
+            for name in ("prisoner", "flow", "specific", "generic"):
+                if head.group(name):
+                    return name, head.group(name), core.end + head.end()
+    left = sentence[max(0, core.start - 90) : core.start]
+    right = sentence[core.end : core.end + 60]
+    if W.BARE_VERB_AFTER_RE.match(right):  # '45 were freed', 'hundreds more remain'
+        return "bare", "", core.end
+    if core.vague:
+        return None  # 'hundreds' alone is never a figure
+    if (
+        W.BARE_TOTAL_BEFORE_RE.search(left)
+        or W.REPORTED_BARE_BEFORE_RE.search(left)
+        or W.BARE_ATTRIBUTED_AFTER_RE.match(right)
+        or W.BARE_CLAIMED_AFTER_RE.match(right)
+    ):
+        return "bare", "", core.end
+    if W.MORE_AFTER_RE.match(right):  # '42 on Monday and 58 more on Tuesday': elliptical
+        return "elliptic", "", core.end
+    return None
+
+
+def _gap(text: str) -> int:
+    """Distance in characters between a number and a cue, not counting a parenthetical aside."""
+    return len(W.PARENTHETICAL_RE.sub("", text))
+
+
+def _metric(sentence: str, core: _Core, lb: int, rb: int, noun_class: str, head: str, head_end: int) -> str | None:
+    """The metric named by the cue nearest the number; the noun phrase itself counts as part of the number."""
+    left_start = max(lb, core.start - 160)
+    head_end = max(head_end, core.end)
+    best: tuple[int, int, str] | None = None  # (distance, side preference, metric)
+    if W.STOCK_BEFORE_RE.search(sentence[left_start : core.start]):
+        best = (0, 1, "still_detained")
+    identity: str | None = None
+    for m in W.METRIC_CUE_RE.finditer(sentence, left_start, min(rb, head_end + 160)):
+        metric = W.METRIC_CUES[int((m.lastgroup or "m0")[1:])][1]
+        if m.end() <= core.start:
+            candidate = (_gap(sentence[m.end() : core.start]), 1, metric)
+        elif m.start() >= core.end:
+            gap = _gap(sentence[head_end : max(head_end, m.start())])
+            if gap <= 1 and identity is None and W.IDENTITY_PARTICIPLE_RE.match(m.group(0)):
+                # 'people detained after the election had been released': the participle names the group
+                identity = metric
+                continue
+            candidate = (gap, 0, metric)
+        else:
+            continue
+        if best is None or candidate[:2] < best[:2]:
+            best = candidate
+    if identity is not None and (best is None or (best[1] == 1 and best[0] > 25)):
+        best = (1, 0, identity)  # a participle right after the noun beats any cue before the number
+    after = W.STOCK_AFTER_RE.match(sentence[core.end : rb])
+    if after:
+        candidate = (max(0, core.end + after.end() - head_end - len(after.group(0).split()[-1])), 0, "still_detained")
+        if best is None or candidate[:2] < best[:2]:
+            best = candidate
+    if best is not None:
+        return best[2]
+    if noun_class == "prisoner":
+        lowered = head.lower()
+        if lowered.startswith(("detenid", "arrestad", "detainee")) and (
+            W.ARREST_CONTEXT_RE.search(sentence, core.end, rb) or lowered.startswith("arrestad")
+        ):
+            return "arrested"
+        return "still_detained"
+    return None
+
+
+# ----------------------------------------------------------------------------- attribution
+def _entities(sentence: str, lex: _Lexicon) -> list[tuple[int, int, str, str]]:
+    if lex.pattern is None:
+        return []
+    out = []
+    for m in lex.pattern.finditer(sentence):
+        source = lex.sources.get(" ".join(m.group(0).lower().split()))
+        if source:
+            out.append((m.start(), m.end(), source, m.group(0)))
+    return out
+
+
+def _speakers(sentence: str, entities: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
+    """Entities that claim something in this sentence: 'X said', 'informó X', "X's count", 'cifras de X'.
+
+    A reporting verb binds to the entity right after it ('denunció Provea') before the one ahead of it,
+    so 'pese a los anuncios del gobierno, denunció Provea' is Provea's claim.
+    """
+    claiming: set[int] = set()
+    for verb in W.REPORT_VERB_RE.finditer(sentence):
+        following = [
+            i
+            for i, e in enumerate(entities)
+            if verb.end() <= e[0] <= verb.end() + 30
+            and not re.search(r"[.;:,]", sentence[verb.end() : e[0]])
+            and len(sentence[verb.end() : e[0]].split()) <= 4
+        ]
+        if following:
+            following.sort(key=lambda i: (-_specificity(entities[i][2]), entities[i][0]))
+            claiming.add(following[0])
+            continue
+        preceding = [
+            i
+            for i, e in enumerate(entities)
+            if e[1] <= verb.start() <= e[1] + 45 and not re.search(r"[.;:]", sentence[e[1] : verb.start()])
+        ]
+        if preceding:
+            claiming.add(preceding[-1])
+    for idx, (start, end, _source, words) in enumerate(entities):
+        if (
+            W.POSSESSIVE_COUNT_RE.match(sentence[end:]) is not None
+            or W.COUNT_OF_RE.search(sentence[max(0, start - 45) : start]) is not None
+            or W.BY_AGENT_RE.search(sentence[max(0, start - 30) : start]) is not None
+            or W.COUNT_ENTITY_RE.search(words) is not None
+        ):
+            claiming.add(idx)
+    for idx in range(len(entities) - 2, -1, -1):  # 'Provea and Justicia, Encuentro y Perdón said': both claim
+        if idx + 1 in claiming and W.COORDINATION_RE.match(sentence[entities[idx][1] : entities[idx + 1][0]]):
+            claiming.add(idx)
+    return [entities[i] for i in sorted(claiming)]
+
+
+def _any_specific_entity(entities: list[tuple[int, int, str, str]]) -> tuple[str, str] | None:
+    for _s, _e, source, words in entities:
+        if source not in _GENERIC_SOURCES:
+            return source, words
+    return None
+
+
+def _best_entity(entities: list[tuple[int, int, str, str]], start: int, end: int) -> tuple[str, str] | None:
+    inside = [e for e in entities if start <= e[0] < end]
+    if not inside:
+        return None
+    inside.sort(key=lambda e: (-_specificity(e[2]), e[0]))
+    return inside[0][2], inside[0][3]
+
+
+def _specificity(source: str) -> int:
+    return _GENERIC_SOURCES.get(source, 2)
+
+
+def _source(
+    sentence: str,
+    core: _Core,
+    lb: int,
+    rb: int,
+    entities: list[tuple[int, int, str, str]],
+    speakers: list[tuple[int, int, str, str]],
+    previous_speaker: _PreviousSpeaker,
+) -> tuple[str, str]:
+    explicit = [m for m in W.ACCORDING_RE.finditer(sentence, core.end, rb)][:1]
+    own = [e for e in speakers if lb <= e[0] < rb]
+    if not explicit and own:  # 'mientras que Foro Penal solo ha verificado 302': the nearer claimant
+        nearest = min(own, key=lambda e: abs(e[0] - core.start))
+        return nearest[2], nearest[3]
+    if not explicit:
+        explicit = [m for m in W.ACCORDING_RE.finditer(sentence, lb, core.start)][-1:]
+    if not explicit:  # 'Según Foro Penal, 800 ...' opening the sentence applies to its figures
+        opening = W.ACCORDING_RE.match(sentence.lstrip('“"«( '))
+        explicit = [opening] if opening is not None else []
+        if explicit:
+            shift = len(sentence) - len(sentence.lstrip('“"«( '))
+            start, end = explicit[0].start("target") + shift, explicit[0].end("target") + shift
+            found = _best_entity(entities, start, end)
+            return found or ("unattributed", _trim_unknown(explicit[0].group("target")))
+    if explicit:
+        m = explicit[0]
+        found = _best_entity(entities, m.start("target"), m.end("target"))
+        if found:
+            return found
+        if not W.COREFERENCE_RE.search(m.group(0)):
+            return "unattributed", _trim_unknown(m.group("target"))
+    if speakers:
+        nearest = min(speakers, key=lambda e: 0 if lb <= e[0] < rb else abs(e[0] - core.start) + 1)
+        if _specificity(nearest[2]) < 2:  # 'NGOs Provea and JEP said': the named organisation
+            named = [e for e in speakers if _specificity(e[2]) == 2 and abs(e[0] - nearest[1]) <= 30]
+            nearest = named[0] if named else nearest
+        return nearest[2], nearest[3]
+    claims = list(W.ACCORDING_RE.finditer(sentence))
+    if len({m.group("target").strip().lower() for m in claims}) == 1:  # one claimant for the whole sentence
+        m = claims[0]
+        found = _best_entity(entities, m.start("target"), m.end("target"))
+        if found:
+            return found
+        if not W.COREFERENCE_RE.search(m.group(0)):
+            return "unattributed", _trim_unknown(m.group("target"))
+    quoted = _inside_quote(sentence, core.start)
+    if W.COREFERENCE_RE.search(sentence) or quoted:
+        found = previous_speaker()
+        if found is not None:
+            return found
+    if W.COREFERENCE_RE.search(sentence):
+        found = _any_specific_entity(entities)
+        if found:
+            return found
+    return "unattributed", ""
+
+
+def _trim_unknown(target: str) -> str:
+    words = W.UNKNOWN_TRIM_RE.sub("", target.strip()).split()
+    return " ".join(words[:6])
+
+
+def _inside_quote(sentence: str, position: int) -> bool:
+    before = sentence[:position]
+    opens = sum(before.count(q) for q in "“«")
+    closes = sum(before.count(q) for q in "”»")
+    straight = before.count('"')
+    return opens > closes or straight % 2 == 1
+
+
+# ----------------------------------------------------------------------------- scope and date
+def _scope(
+    sentence: str, core: _Core, lb: int, rb: int, metric: str, published: date | None
+) -> tuple[str, str, str | None]:
+    best: tuple[int, str, str] | None = None
+    lb, rb = _clause(sentence, core, lb, rb)
+    for kind, pattern in (("cumulative", W.CUMULATIVE_SCOPE_RE), ("event", W.EVENT_SCOPE_RE)):
+        for m in pattern.finditer(sentence, lb, rb):
+            if m.start() < core.end and m.end() > core.start:
+                continue
+            distance = core.start - m.end() if m.end() <= core.start else m.start() - core.end
+            if best is None or distance < best[0]:
+                best = (distance, kind, m.group(0).strip())
+    as_of = published.isoformat() if published else None
+    if best is None:
+        if metric in ("still_detained", "under_court_measures"):
+            return "", "stock", as_of
+        return "", "cumulative" if _PERFECT_RE.search(sentence, lb, rb) else "event", as_of
+    _d, kind, scope = best
+    if kind == "event" and metric in ("still_detained", "under_court_measures"):
+        kind = "stock"
+    if kind in ("event", "stock"):
+        stated = _stated_date(scope, published)
+        if stated:
+            as_of = stated
+    return scope, kind, as_of
+
+
+def _clause(sentence: str, core: _Core, lb: int, rb: int) -> tuple[int, int]:
+    """The clause around a number: a scope across ';', a dash or ', but' belongs to another claim."""
+    for m in W.CLAUSE_BREAK_RE.finditer(sentence, lb, rb):
+        if m.end() <= core.start:
+            lb = m.end()
+        elif m.start() >= core.end:
+            rb = m.start()
+            break
+    return lb, rb
+
+
+def _stated_date(scope: str, published: date | None) -> str | None:
+    """The day a scope names ('on Christmas Day', 'el 8 de enero'); a month alone gives its first day."""
+    m = W.DATE_IN_SCOPE_RE.search(scope)
+    if not m:
+        return None
+    if m.group("xmas"):
+        month, day, year = 12, 25, None
+    elif m.group("m3"):
+        month, day, year = W.MONTH_NUMBER[m.group("m3").lower()], 1, int(m.group("y3"))
+    else:
+        month = W.MONTH_NUMBER[(m.group("m1") or m.group("m2")).lower()]
+        day = int(m.group("d1") or m.group("d2"))
+        year_text = m.group("y1") or m.group("y2")
+        year = int(year_text) if year_text else None
+    if year is None:
+        if published is None:
+            return None
+        year = published.year
+        try:
+            if date(year, month, day) > published:
+                year -= 1
+        except ValueError:
+            return None
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+# ----------------------------------------------------------------------------- restatements
+def _merge_restatements(found: list[tuple[Figure, str]]) -> list[Figure]:
+    """One figure per claim: a headline restated in the body is one figure, with its most specific source."""
+    chosen: dict[tuple[object, ...], Figure] = {}
+    order: list[tuple[object, ...]] = []
+    for figure, noun in found:
+        key = (figure.metric, figure.value_low, figure.value_high, figure.qualifier, figure.as_of, noun)
+        current = chosen.get(key)
+        if current is None:
+            chosen[key] = figure
+            order.append(key)
+        elif _specificity(figure.source) > _specificity(current.source):
+            chosen[key] = figure
+    return sorted((chosen[k] for k in order), key=lambda f: f.start)

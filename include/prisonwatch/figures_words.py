@@ -1,0 +1,456 @@
+"""Word lists and compiled patterns behind figure extraction (Spanish and English).
+
+Kept apart from :mod:`prisonwatch.figures` so the rules read as code and the vocabulary as data.
+Everything here is compiled once at import time: extraction itself does no per-call setup.
+"""
+
+from __future__ import annotations
+
+import re
+
+FLAGS = re.IGNORECASE | re.UNICODE
+
+# ----------------------------------------------------------------------------- spelled-out numbers
+EN_UNITS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19,
+}  # fmt: skip
+EN_TENS = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+}  # fmt: skip
+ES_UNITS = {
+    "uno": 1, "una": 1, "un": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6, "siete": 7, "ocho": 8,
+    "nueve": 9, "diez": 10, "once": 11, "doce": 12, "trece": 13, "catorce": 14, "quince": 15, "dieciséis": 16,
+    "dieciseis": 16, "diecisiete": 17, "dieciocho": 18, "diecinueve": 19, "veinte": 20, "veintiuno": 21,
+    "veintiuna": 21, "veintiún": 21, "veintidós": 22, "veintidos": 22, "veintitrés": 23, "veintitres": 23,
+    "veinticuatro": 24, "veinticinco": 25, "veintiséis": 26, "veintiseis": 26, "veintisiete": 27,
+    "veintiocho": 28, "veintinueve": 29,
+}  # fmt: skip
+ES_TENS = {
+    "treinta": 30, "cuarenta": 40, "cincuenta": 50, "sesenta": 60, "setenta": 70, "ochenta": 80, "noventa": 90,
+}  # fmt: skip
+ES_HUNDREDS = {
+    "cien": 100, "ciento": 100, "doscientos": 200, "doscientas": 200, "trescientos": 300, "trescientas": 300,
+    "cuatrocientos": 400, "cuatrocientas": 400, "quinientos": 500, "quinientas": 500, "seiscientos": 600,
+    "seiscientas": 600, "setecientos": 700, "setecientas": 700, "ochocientos": 800, "ochocientas": 800,
+    "novecientos": 900, "novecientas": 900,
+}  # fmt: skip
+
+NUMBER_WORDS: dict[str, int] = {**EN_UNITS, **EN_TENS, **ES_UNITS, **ES_TENS, **ES_HUNDREDS}
+MULTIPLIERS = {"hundred": 100, "thousand": 1000, "mil": 1000}
+
+
+def _alt(words: object) -> str:
+    """A regex alternation, longest first so 'dieciséis' wins over 'diez'."""
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))  # type: ignore[arg-type]
+
+
+_EN_WORD = rf"(?:{_alt(EN_TENS)})-(?:{_alt(k for k in EN_UNITS if EN_UNITS[k] < 10)})|{_alt(EN_UNITS)}|{_alt(EN_TENS)}"
+_ES_WORD = rf"{_alt(ES_UNITS)}|{_alt(ES_TENS)}|{_alt(ES_HUNDREDS)}"
+EN_WORD_RUN = re.compile(
+    rf"\b(?:a\s+)?(?:{_EN_WORD}|hundred|thousand)(?:(?:\s+and\s+|\s+|-)(?:{_EN_WORD}|hundred|thousand))*\b", FLAGS
+)
+ES_WORD_RUN = re.compile(rf"\b(?:{_ES_WORD}|mil)(?:(?:\s+y\s+|\s+)(?:{_ES_WORD}|mil))*\b", FLAGS)
+
+# Quantities that are phrases rather than numbers: (pattern, low, high, vague).
+# Plural magnitudes ('hundreds') become the span they literally allow: 'hundreds' is 200-999.
+QUANTITY_PHRASES: list[tuple[str, int, int, bool]] = [
+    (r"a\s+dozen|una\s+docena", 12, 12, False),
+    (r"dozens|decenas|scores", 20, 99, True),
+    (r"hundreds|cientos|centenares", 200, 999, True),
+    (r"thousands|miles|millares", 2000, 9999, True),
+    (r"un\s+centenar|a\s+hundred\s+or\s+so", 100, 100, True),
+    (r"un\s+millar|a\s+thousand\s+or\s+so", 1000, 1000, True),
+]
+QUANTITY_RE = re.compile("|".join(f"(?P<q{i}>\\b(?:{p})\\b)" for i, (p, *_r) in enumerate(QUANTITY_PHRASES)), FLAGS)
+
+# Digits: '1,085', '1.085', '1 085' (thousands groups) or a plain run; never part of a decimal.
+DIGITS_RE = re.compile(r"(?<![\w.,$€£])(\d{1,3}(?:(?:[.,]|\u00a0|\u202f| )\d{3}){1,3}|\d{1,9})(?![\w]|[.,]\d)")
+MAX_COUNT = 10_000_000  # no count of people in this story is larger: bigger numbers are money, barrels, ids
+
+# ----------------------------------------------------------------------------- hedges
+HEDGES: list[tuple[str, str]] = [
+    (r"at\s+least|no\s+fewer\s+than|no\s+less\s+than|a\s+minimum\s+of|al\s+menos|por\s+lo\s+menos|"
+     r"como\s+m[ií]nimo|no\s+menos\s+de", "at_least"),
+    (r"just\s+over|slightly\s+more\s+than|a\s+little\s+over|just\s+above|poco\s+m[aá]s\s+de|algo\s+m[aá]s\s+de|"
+     r"more\s+than|over|upwards\s+of|in\s+excess\s+of|above|m[aá]s\s+de|superan?(?:\s+(?:los|las))?|"
+     r"sobrepasan?(?:\s+(?:los|las))?", "more_than"),
+    (r"nearly|almost|close\s+to|just\s+under|just\s+shy\s+of|casi|cerca\s+de|poco\s+menos\s+de|"
+     r"about|around|some|roughly|approximately|an\s+estimated|estimated|alrededor\s+de|unos|unas|"
+     r"aproximadamente|en\s+torno\s+a|rondan?(?:\s+(?:los|las))?|de\s+unos|de\s+unas", "about"),
+    (r"up\s+to|as\s+many\s+as|no\s+more\s+than|hasta|no\s+m[aá]s\s+de|como\s+m[aá]ximo", "at_most"),
+    (r"fewer\s+than|less\s+than|under|menos\s+de", "fewer_than"),
+]  # fmt: skip
+HEDGE_BEFORE_RE = re.compile(
+    "(?:" + "|".join(f"(?P<h{i}>\\b(?:{p}))" for i, (p, _q) in enumerate(HEDGES)) + r")\s+$", FLAGS
+)
+HEDGE_AFTER_RE = re.compile(r"^\s+(?:or\s+more|o\s+m[aá]s|and\s+more|y\s+m[aá]s)\b|^-plus\b", FLAGS)
+RANGE_OPEN_RE = re.compile(r"\b(?:between|entre|from|de)\s+$", FLAGS)
+RANGE_JOIN_RE = re.compile(r"^\s*(?:and|y|to|a|-|–|—)\s*$", FLAGS)
+RANGE_DASH_RE = re.compile(r"^\s*(?:-|–|—|to)\s*$", FLAGS)
+
+# ----------------------------------------------------------------------------- what a number counts
+# Heads that make a number a count of people. Prisoner heads carry a default metric.
+PRISONER_HEADS = (
+    r"political\s+prisoners|prisoners\s+of\s+conscience|prisoners|detainees|inmates|captives|hostages|"
+    r"presos\s+y\s+presas\s+pol[ií]ticas|presos\s+pol[ií]ticos|presas\s+pol[ií]ticas|presos|presas|reclusos|"
+    r"privad[oa]s\s+de\s+(?:su\s+)?libertad|detenid[oa]s|arrestad[oa]s|encarcelad[oa]s"
+)
+FLOW_HEADS = (
+    r"excarcelad[oa]s|excarcelaciones|liberad[oa]s|liberaciones|amnistiad[oa]s|indultad[oa]s|beneficiari[oa]s|"
+    r"releases|arrests|detentions|detenciones|arrestos|capturas|released|freed|arrested|amnestied|pardoned"
+)
+SPECIFIC_HEADS = (
+    r"members\s+of\s+the\s+(?:military|armed\s+forces)|military\s+personnel|women|men|children|minors|teenagers|adolescents|students|journalists|soldiers|military\s+officers|"
+    r"officers|foreigners|foreign\s+nationals|Americans|Colombians|union\s+leaders|trade\s+unionists|"
+    r"mujeres|hombres|niñ[oa]s|menores(?:\s+de\s+edad)?|adolescentes|estudiantes|periodistas|militares|"
+    r"extranjer[oa]s|estadounidenses|colombian[oa]s|sindicalistas|j[oó]venes|indígenas|abogad[oa]s"
+)
+GENERIC_HEADS = (
+    r"people|persons|individuals|citizens|civilians|dissidents|opponents|activists|protesters|demonstrators|"
+    r"opposition\s+(?:members|figures|leaders|activists|supporters)|leaders|Venezuelans|"
+    r"personas|ciudadan[oa]s|civiles|disidentes|opositores|opositoras|activistas|manifestantes|dirigentes|"
+    r"l[ií]deres|venezolan[oa]s|of\s+them|of\s+whom|de\s+ell[oa]s|de\s+los\s+cuales|de\s+las\s+cuales|cases|casos"
+)
+HEAD_RE = re.compile(
+    r"^\s*(?:\(\w+\)\s*)?(?:(?:of|de)\s+)?(?:(?:the|los|las|those|these|estos|estas)\s+)?"
+    r"(?P<fill>(?:(?!(?:of|de)\b)[a-záéíóúñü’'-]+\s+){0,2}?)"
+    rf"(?:(?P<prisoner>{PRISONER_HEADS})|(?P<flow>{FLOW_HEADS})|(?P<specific>{SPECIFIC_HEADS})|(?P<generic>{GENERIC_HEADS}))\b",
+    FLAGS,
+)
+# Words that, right after a number, mean it counts something other than people.
+UNIT_WORDS = frozenset(
+    [
+        "years",
+        "year",
+        "months",
+        "month",
+        "days",
+        "day",
+        "weeks",
+        "week",
+        "hours",
+        "hour",
+        "minutes",
+        "decades",
+        "times",
+        "percent",
+        "per",
+        "cent",
+        "dollars",
+        "euros",
+        "bolivars",
+        "bolívares",
+        "million",
+        "millions",
+        "billion",
+        "kilometers",
+        "km",
+        "miles",
+        "meters",
+        "kilos",
+        "tons",
+        "barrels",
+        "años",
+        "año",
+        "meses",
+        "mes",
+        "días",
+        "día",
+        "semanas",
+        "semana",
+        "horas",
+        "hora",
+        "minutos",
+        "décadas",
+        "veces",
+        "por",
+        "ciento",
+        "dólares",
+        "millones",
+        "millón",
+        "kilómetros",
+        "metros",
+        "kilos",
+        "toneladas",
+        "barriles",
+        "articles",
+        "artículos",
+        "pages",
+        "páginas",
+        "votes",
+        "votos",
+        "cells",
+        "celdas",
+        "prisons",
+        "cárceles",
+        "centers",
+        "centros",
+        "states",
+        "estados",
+        "pm",
+        "am",
+    ]
+)
+MONTHS = (
+    r"january|february|march|april|may|june|july|august|september|october|november|december|"
+    r"enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre"
+)
+MONTH_NUMBER = {
+    m: i % 12 + 1
+    for i, m in enumerate(
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+            "enero",
+            "febrero",
+            "marzo",
+            "abril",
+            "mayo",
+            "junio",
+            "julio",
+            "agosto",
+            "septiembre",
+            "octubre",
+            "noviembre",
+            "diciembre",
+        ]
+    )
+}
+MONTH_NUMBER["setiembre"] = 9
+AFTER_REJECT_RE = re.compile(
+    rf"^(?:\s*%|\s*(?:percent|per\s+cent|por\s+ciento)\b|-(?:[a-záéíóú]+)|\s*(?:de\s+)?(?:{MONTHS})\b|"
+    r"(?:st|nd|rd|th|º|ª|°)\b|\s*(?:de\s+)?(?:d[oó]lares|dollars|euros|millones|million|billion|mil\s+millones)\b|"
+    r"\s*(?:a\.\s?m\.|p\.\s?m\.|hrs?\b|h\b)|:\d)",
+    FLAGS,
+)
+BEFORE_REJECT_RE = re.compile(
+    rf"(?:[$€£]\s*|US\$\s*|Bs\.?\s*|\b(?:{MONTHS})\s+|\b(?:art[ií]culos?|articles?|art\.|ley|law|decreto|decree|"
+    r"zona|zone|number|n[uú]mero|nro\.|no\.|n\.º|page|p[aá]gina|celda|cell|pabell[oó]n|piso|floor|torre|tower|"
+    r"calle|street|avenida|route|ruta|km|kil[oó]metro|edificio|sector|sala|room|channel|canal|rodeo|"
+    r"resolution|resoluci[oó]n|paragraph|p[aá]rrafo|section|secci[oó]n|cap[ií]tulo|chapter|numeral)\s+)$",
+    FLAGS,
+)
+ANAPHORIC_BEFORE_RE = re.compile(r"\b(?:these|those|estos|estas|esos|esas|dichos|dichas|aquellos)\s+$", FLAGS)
+
+# A bare number counts people only in a few constructions.
+BARE_TOTAL_BEFORE_RE = re.compile(
+    r"(?:\b(?:number|total|tally|count|figure|toll|balance|cifra|n[uú]mero|saldo|suma|conteo|registro|lista)\b"
+    r"[^.;:!?]{0,50}?\b(?:to|at|is|was|of|reached|stands\s+at|stood\s+at|a|en|de|es\s+de|era\s+de|asciende\s+a|"
+    r"llega\s+a|lleg[oó]\s+a|alcanza|alcanz[oó]|ubica\s+en|ubic[oó]\s+en|sube\s+a|subi[oó]\s+a|eleva\s+a|"
+    r"elev[oó]\s+a)|\b(?:ascienden?|ascendi[oó]|ascendieron|suman?|sumaron|totalizan?|totalizaron|"
+    r"alcanzan?|rose\s+to|climbed\s+to|reached|stands\s+at|stood\s+at|totals?|totaled|totalled|sum\s+to)|"
+    r"\b(?:number|n[uú]mero|cifra|total|count|tally|balance)\s+(?:of|de)\s+(?:[\w-]+\s+){0,4}?"
+    r"(?:is|was|stands\s+at|es\s+de|era\s+de))\s+$|\b(?:number|n[uú]mero|cifra|total|count|tally|balance)\s+(?:of|de)\s+"
+    r"(?:[\w-]+\s+){0,4}$",
+    FLAGS,
+)
+BARE_ATTRIBUTED_AFTER_RE = re.compile(
+    r"^\s*(?:\(\s*)?,?\s*(?:according\s+to|per|citing|seg[uú]n|de\s+acuerdo\s+(?:con|a))\b", FLAGS
+)
+BARE_VERB_AFTER_RE = re.compile(
+    r"^\s+(?:more\s+|m[aá]s\s+|others?\s+|otr[oa]s\s+)?(?:were|have\s+been|had\s+been|are|remain|fueron|han\s+sido|"
+    r"hab[ií]an\s+sido|siguen?|permanecen?|contin[uú]an?|salieron|quedaron|resultaron|recibieron|obtuvieron|"
+    r"se\s+encuentran|have\s+(?:since|now|already)\s+been|had\s+(?:since|later)\s+been|walked)\b",
+    FLAGS,
+)
+YEAR_MIN, YEAR_MAX = 1900, 2100
+
+# ----------------------------------------------------------------------------- metric cues
+# Each cue: (pattern, metric). Strong cues are verbs or event nouns; the nearest one to the number wins.
+METRIC_CUES: list[tuple[str, str]] = [
+    # measures first: 'released with precautionary measures' is caught by the nearer release verb anyway
+    (r"(?:judicial|precautionary|court|alternative|substitute|restrictive)\s+(?:measures|conditions|orders)|"
+     r"medidas\s+(?:cautelares|sustitutivas|alternativas|de\s+coerci[oó]n|restrictivas)|r[eé]gimen\s+de\s+presentaci[oó]n|"
+     r"house\s+arrest|arresto\s+domiciliario|casa\s+por\s+c[aá]rcel|prohibici[oó]n\s+de\s+(?:salida|declarar|hablar)|"
+     r"travel\s+bans?|gag\s+orders?|banned\s+from\s+(?:leaving|speaking)|"
+     r"report\s+(?:regularly\s+|periodically\s+)?to\s+(?:a\s+|the\s+)?court|presentarse\s+(?:peri[oó]dicamente\s+)?"
+     r"ante\s+(?:los\s+|un\s+)?tribunal(?:es)?|subjected\s+to|sometid[oa]s\s+a|under\s+(?:court|judicial)\s+supervision|"
+     r"procesos?\s+abiertos?|open\s+cases|bajo\s+medidas|subject\s+to\s+(?:court|judicial|precautionary|restrictions|"
+     r"conditions)\S*", "under_court_measures"),
+    (r"amnest\w*|amnist\w*|pardon\w*|indult\w*|clemency|clemencia|beneficiari[oa]s\s+de\s+(?:la\s+)?(?:ley|amnist)\w*|"
+     r"beneficiaries\s+of\s+the\s+(?:law|amnesty)|benefici(?:ados|adas)\s+(?:por|con)\s+(?:la\s+)?(?:ley|amnist)\w*|"
+     r"acogid[oa]s\s+a\s+la\s+ley|covered\s+by\s+the\s+(?:law|amnesty)", "amnesty_granted"),
+    (r"excarcel\w*|liberad[oa]s?|quedar(?:on|án|ían|á)?\s+en\s+libertad|walk(?:ed|s)?\s+free|go\s+free|full\s+freedom|liberaci[oó]n(?:es)?|liberar(?:on|á|an)?|liber[oó]|libera\b|liberan\b|"
+     r"pu(?:esto|esta|estos|estas)\s+en\s+libertad|sal(?:ieron|ió|en)\s+(?:de\s+(?:prisi[oó]n|la\s+c[aá]rcel|"
+     r"las\s+c[aá]rceles|los\s+centros|\w+\s+\w+)|en\s+libertad)|libertad\s+plena|plena\s+libertad|"
+     r"(?:recobr|recuper|obtuv|obten)\w*\s+(?:su\s+|la\s+)?libertad|releas\w*|freed|frees|set\s+free|"
+     r"let\s+(?:out|go)|walked\s+(?:free|out)|left\s+(?:prison|jail)|out\s+of\s+(?:prison|jail)|discharged|"
+     r"were\s+free|regained\s+(?:their\s+)?freedom|freedom\s+for|have\s+been\s+free", "released"),
+    (r"remain\w*(?:\s+\w+)?\s+(?:behind\s+bars|in\s+(?:prison|jail|custody|detention)|detained|imprisoned|jailed|held)|"
+     r"still\s+(?:be\s+)?(?:held|detained|behind\s+bars|in\s+(?:prison|jail|custody)|jailed|imprisoned|locked\s+up)|"
+     r"behind\s+bars|in\s+custody|tras\s+las\s+rejas|(?:siguen?|permanecen?|contin[uú]an?|seguían|permanecían)\s+"
+     r"(?:\w+\s+)?(?:detenid[oa]s?|pres[oa]s?|en\s+prisi[oó]n|en\s+la\s+c[aá]rcel|en\s+las\s+c[aá]rceles|"
+     r"tras\s+las\s+rejas|encarcelad[oa]s?|privad[oa]s?|recluid[oa]s?|bajo\s+custodia)|imprisoned|encarcelad[oa]s|privad[oa]s\s+de\s+(?:su\s+)?libertad|"
+     r"recluid[oa]s|held\s+(?:in|at|for|by|without)|are\s+held|being\s+held|jailed\s+for\s+political|"
+     r"still\s+remain\w*|remain\w*\s+in\s+(?:\w+\s+)?(?:prisons?|jails?|cells|detention)|"
+     r"political\s+prisoners\s+(?:remain|in\s+the\s+country|in\s+venezuela)|"
+     r"presos\s+pol[ií]ticos\s+(?:en\s+(?:el\s+pa[ií]s|venezuela)|que\s+(?:siguen|permanecen|quedan))|"
+     r"(?:n[uú]mero|cifra|total|number|count)\s+(?:of|de)\s+(?:political\s+prisoners|presos\s+pol[ií]ticos)|"
+     r"como\s+rehenes|as\s+hostages|held\s+hostage|"
+     r"todav[ií]a\s+(?:hay|quedan)|a[uú]n\s+(?:hay|quedan)|quedan\s+(?:pres[oa]s|detenid[oa]s|en\s+prisi[oó]n)",
+     "still_detained"),
+    (r"(?:were|have\s+been|had\s+been|was)\s+(?:\w+\s+)?jailed|(?:fueron|han\s+sido)\s+encarcelad[oa]s|"
+     r"arrest(?:ed|s|ing)?\b|detained|detuv\w+|detenci[oó]n(?:es)?|arrestad[oa]s|arrestos?|apresad[oa]s|"
+     r"aprehendid[oa]s|capturad[oa]s|rounded\s+up|taken\s+into\s+custody|detentions?|picked\s+up|"
+     r"fueron\s+detenid[oa]s|han\s+sido\s+detenid[oa]s|nuevas\s+detenciones", "arrested"),
+]  # fmt: skip
+METRIC_CUE_RE = re.compile("|".join(f"(?P<m{i}>\\b(?:{p}))" for i, (p, _m) in enumerate(METRIC_CUES)), FLAGS)
+# 'there are 800 political prisoners', 'hay 800 presos', '800 remain': only right next to the number.
+STOCK_BEFORE_RE = re.compile(
+    r"\b(?:there\s+(?:are|were|remain)|hay|hab[ií]a|quedan|siguen|permanecen|remain|still\s+holds?|"
+    r"(?:contabiliza|registra|cuenta|documenta|reporta|contabilizan|registran)(?:ba|ban|ron)?(?:\s+con)?|"
+    r"counts|has\s+(?:documented|recorded|registered|verified)|tiene\s+registrad[oa]s|"
+    r"(?:number|total|cifra|n[uú]mero)\s+(?:of|de)\s+(?:political\s+prisoners|presos\s+pol[ií]ticos)\s+\w+(?:\s+\w+)?)"
+    r"\s+(?:(?:still|aún|todavía|currently|actualmente|now|today|hoy)\s+)?$",
+    FLAGS,
+)
+STOCK_AFTER_RE = re.compile(
+    r"^\s*(?:\w+\s+){0,3}?(?:remain|are\s+still|still\s+remain|siguen|permanecen|contin[uú]an|quedan)\b"
+    r"(?!\s+(?:subject|under|on\s+(?:bail|parole)|sometid|bajo|con\s+medidas))",
+    FLAGS,
+)
+ARREST_CONTEXT_RE = re.compile(
+    r"\b(?:after|following|during|in|since|tras|despu[eé]s\s+de|durante|en|desde)\s+(?:the\s+|las\s+|los\s+|la\s+)?"
+    r"(?:\d{4}\s+)?(?:presidential\s+)?(?:protests?|elections?|election|protestas|elecciones|manifestaciones|comicios)|"
+    r"\b(?:in|over)\s+(?:recent|the\s+(?:past|last)\s+\w+)\s+years|\ben\s+los\s+últimos\s+(?:\w+\s+)?años|"
+    r"\b(?:since|desde)\s+\d{4}",
+    FLAGS,
+)
+
+# ----------------------------------------------------------------------------- attribution
+ACCORDING_RE = re.compile(
+    r"\b(?:according\s+to|as\s+reported\s+by|as\s+counted\s+by|per|citing|seg[uú]n|de\s+acuerdo\s+(?:con|a)|"
+    r"conforme\s+a|de\s+acuerdo\s+con\s+(?:cifras|datos|el\s+conteo)\s+de|seg[uú]n\s+(?:cifras|datos|el\s+conteo|"
+    r"el\s+registro|el\s+balance|registros)\s+de(?:l)?)\s+(?P<target>[^,;:.()\u2013\u2014\"“”]{2,80})",
+    FLAGS,
+)
+REPORT_VERBS = (
+    r"said|says|say|reported|reports|report|estimated|estimates|estimate|confirmed|confirms|confirm|counted|counts|"
+    r"count|verified|verifies|noted|notes|note|stated|states|announced|announces|announce|registered|registers|"
+    r"documented|documents|recorded|records|put\s+the|puts\s+the|put|puts|tallied|told|claimed|claims|claim|"
+    r"insisted|indicated|warned|denounced|added|explained|maintains|maintained|issued\s+a\s+statement|revealed|"
+    r"calculated|calculates|published|listed|lists|acknowledged|admitted|tweeted|posted|wrote|"
+    r"dijo|dice|dicen|informó|informa|informan|señaló|señala|señalan|contabiliza|contabilizó|contabilizan|"
+    r"registra|registró|registran|confirmó|confirma|confirman|indicó|indica|afirmó|afirma|aseguró|asegura|"
+    r"denunció|denuncia|denuncian|estima|estimó|estiman|cifró|cifra|cifran|reportó|reporta|reportan|anunció|"
+    r"anuncia|explicó|precisó|detalló|sostiene|sostuvo|verificó|verifica|documentó|documenta|advirtió|destacó|"
+    r"confirmaron|informaron|denunciaron|señalaron|indicaron|aseguraron|estimaron|reportaron|afirmaron|"
+    r"agregó|añadió|declaró|adelantó|adelanta|anticipó|recordó|recuerda|recalled|recalls|contabilizaba|"
+    r"registraba|contaba|estimaba|cifraba|reportaba|señalaba|indicaba|publicó|difundió|emitió\s+un\s+comunicado|contó|calcula|calculó|reveló|manifestó|"
+    r"reconoció|admitió|escribió|tuiteó|precisa|sumó|actualizó|ha\s+verificado|ha\s+documentado|ha\s+registrado|"
+    r"has\s+verified|has\s+documented|has\s+registered|has\s+recorded|has\s+confirmed|have\s+confirmed|"
+    r"have\s+verified|have\s+documented|ha\s+confirmado|han\s+confirmado|han\s+verificado|han\s+documentado"
+)
+REPORT_VERB_RE = re.compile(rf"\b(?:{REPORT_VERBS})\b", FLAGS)
+POSSESSIVE_COUNT_RE = re.compile(
+    r"^(?:'s|’s)\s+(?:latest\s+|own\s+|most\s+recent\s+|updated\s+)?(?:count|tally|figures?|data|records|list|"
+    r"numbers|database|report|estimate|balance)\b",
+    FLAGS,
+)
+COUNT_OF_RE = re.compile(
+    r"\b(?:cifras?|datos|conteo|balance|registros?|lista|listado|informe|reporte|count|tally|figures?|data|"
+    r"records|list|report|balance|estimate)\s+(?:de(?:l)?|of|from|by|provided\s+by|published\s+by|compiled\s+by|"
+    r"released\s+by|issued\s+by|ofrecid[oa]s?\s+por|publicad[oa]s?\s+por|aportad[oa]s?\s+por|difundid[oa]s?\s+por|"
+    r"presentad[oa]s?\s+por|provided\s+by)\s+$",
+    FLAGS,
+)
+BY_AGENT_RE = re.compile(
+    r"\b(?:provided|published|compiled|released|issued|given|announced|confirmed|verified|counted|claimed|cited|"
+    r"registrad[oa]s?|contabilizad[oa]s?|documentad[oa]s?|reportad[oa]s?|"
+    r"ofrecid[oa]s?|publicad[oa]s?|aportad[oa]s?|difundid[oa]s?|presentad[oa]s?|anunciad[oa]s?|"
+    r"confirmad[oa]s?|verificad[oa]s?)\s+(?:by|por)\s+$",
+    FLAGS,
+)
+COREFERENCE_RE = re.compile(
+    r"\b(?:en\s+sus\s+registros|en\s+nuestros\s+registros|nuestras?\s+(?:bases?\s+de\s+datos|cifras|registros)|"
+    r"in\s+(?:its|their|our)\s+(?:records|databases?|count|tally|registry|list)|our\s+(?:databases?|records|count)|"
+    r"(?:seg[uú]n|according\s+to|de\s+acuerdo\s+con)\s+(?:su|sus|its|their|his|her|our|nuestro|nuestra)\b|"
+    r"its\s+(?:count|tally|figures|records)|their\s+(?:count|tally|figures|records)|seg[uú]n\s+sus\s+(?:cifras|"
+    r"registros|datos)|according\s+to\s+(?:its|their|our)\s+(?:count|tally|figures|records|data))",
+    FLAGS,
+)
+QUOTE_OPEN = '“«"'
+QUOTE_CLOSE = '”»"'
+UNKNOWN_TRIM_RE = re.compile(r"^(?:the|la|el|los|las|a|an|un|una)\s+", FLAGS)
+
+# ----------------------------------------------------------------------------- scope
+WEEKDAYS = (
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|lunes|martes|mi[eé]rcoles|jueves|viernes|s[aá]bado|"
+    r"domingo"
+)
+CLAUSE_BREAK_RE = re.compile(r"[;–—]|,\s+(?:but|pero|while|mientras|whereas|aunque|although|sin\s+embargo)\b", FLAGS)
+PARENTHETICAL_RE = re.compile(r"\([^)]*\)")
+CUMULATIVE_SCOPE_RE = re.compile(
+    r"\b(?:(?:since|desde)\s+(?:the\s+|el\s+|la\s+|que\s+|los\s+|las\s+)?[^,;:.()]{2,45}|"
+    r"so\s+far\s+this\s+(?:year|month)|en\s+lo\s+que\s+va\s+(?:de|del)\s+(?:año|mes)(?:\s+\d{4})?|"
+    r"(?:in|over|during)\s+the\s+(?:last|past)\s+(?:\w+\s+)?(?:months?|weeks?|days?|years?)|"
+    r"en\s+(?:el|los|las)\s+(?:último|últimos|últimas)\s+(?:\w+\s+)?(?:mes|meses|semanas|días|años)|"
+    r"(?:after|following|tras|despu[eé]s\s+de)\s+(?:the\s+|las\s+|los\s+|la\s+)?(?:\d{4}\s+)?(?:presidential\s+)?"
+    r"(?:elections?|protests?|elecciones|protestas|comicios|presidenciales)(?:\s+(?:of|de|del)\s+(?:\w+\s+)?\d{4})?"
+    r"(?:\s+presidenciales)?(?:\s+de\s+\d{4})?|in\s+recent\s+(?:years|months|weeks)|en\s+los\s+últimos\s+años)",
+    FLAGS,
+)
+EVENT_SCOPE_RE = re.compile(
+    rf"\b(?:on\s+Christmas(?:\s+Day|\s+Eve)?|(?:el\s+)?d[ií]a\s+de\s+Navidad|en\s+Navidad|en\s+Nochebuena|"
+    rf"on\s+New\s+Year'?s?\s+(?:Day|Eve)|(?:on|this|last)\s+(?:{WEEKDAYS})|(?:este|el\s+pasado|el)\s+(?:{WEEKDAYS})|"
+    rf"today|yesterday|hoy|ayer|on\s+(?:{MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|"
+    rf"on\s+\d{{1,2}}\s+(?:{MONTHS})(?:\s+\d{{4}})?|el\s+\d{{1,2}}\s+de\s+(?:{MONTHS})(?:\s+(?:de|del)\s+\d{{4}})?|"
+    rf"(?:in|en)\s+(?:{MONTHS})(?:\s+(?:de\s+)?\d{{4}})?|"
+    rf"(?:this|last|esta|la\s+pasada|la\s+última)\s+(?:week|semana)|en\s+una\s+sola\s+jornada|in\s+a\s+single\s+day)",
+    FLAGS,
+)
+DATE_IN_SCOPE_RE = re.compile(
+    rf"(?:(?P<m1>{MONTHS})\s+(?P<d1>\d{{1,2}})(?!\d)(?:st|nd|rd|th)?(?:,?\s+(?P<y1>\d{{4}}))?|"
+    rf"(?P<m3>{MONTHS})\s+(?:de\s+|of\s+)?(?P<y3>\d{{4}})|"
+    rf"(?P<d2>\d{{1,2}})\s+(?:de\s+)?(?P<m2>{MONTHS})(?:\s+(?:de\s+|del\s+)?(?P<y2>\d{{4}}))?|"
+    r"(?P<xmas>christmas|navidad))",
+    FLAGS,
+)
+
+# ----------------------------------------------------------------------------- boilerplate
+BOILERPLATE_LINE_RE = re.compile(
+    r"^\s*(?:related|related\s+stories|read\s+more|read\s+also|also\s+read|see\s+also|more\s+information|"
+    r"more\s+on\s+this|lee\s+tambi[eé]n|leer\s+m[aá]s|lea\s+tambi[eé]n|te\s+puede\s+interesar|"
+    r"tambi[eé]n\s+te\s+puede\s+interesar|m[aá]s\s+informaci[oó]n|noticias\s+relacionadas|copy\s+link|"
+    r"copiar\s+enlace|print|imprimir|share|compartir|follow\s+us|s[ií]guenos|subscribe|suscr[ií]bete|"
+    r"sign\s+up|newsletter|advertisement|publicidad|anuncio|photo|foto|image|imagen|credit|cr[eé]dito|"
+    r"skip\s+to|saltar\s+al|read\s+the\s+full|lea\s+la\s+nota|archived\s+in|locales|tags?|etiquetas|"
+    r"cookies?|we\s+use\s+cookies|usamos\s+cookies|este\s+sitio\s+utiliza|this\s+(?:site|website)\s+uses|"
+    r"accept|aceptar|menu|men[uú]|home|inicio|\(?(?:photo|foto)\b|watch|ver\s+video|video|listen|escuchar)\b",
+    FLAGS,
+)
+DOMAIN_TAIL_RE = re.compile(r"\b[\w-]+\.(?:com|net|org|es|ve|co|info|news|bd)\s*$", FLAGS)
+NAV_SEPARATORS_RE = re.compile(r"[|»·•]")
+
+BARE_CLAIMED_AFTER_RE = re.compile(
+    r"^\s+(?:claimed|reported|cited|announced|given|counted|registered|confirmed)\s+by\b|"
+    r"^\s+(?:reportad[oa]s|anunciad[oa]s|informad[oa]s|registrad[oa]s)\s+por\b",
+    FLAGS,
+)
+MORE_AFTER_RE = re.compile(r"^\s+(?:more|m[aá]s)\b(?!\s+(?:than|de)\b)", FLAGS)
+ELLIPTIC_HEAD_RE = re.compile(r"^(?:of\s+them|of\s+whom|de\s+ell[oa]s|de\s+los\s+cuales|de\s+las\s+cuales)$", FLAGS)
+IDENTITY_PARTICIPLE_RE = re.compile(
+    r"^(?:detained|arrested|jailed|imprisoned|held|detenid|arrestad|encarcelad|apresad|recluid|privad|released|"
+    r"freed|excarcelad|liberad)",
+    FLAGS,
+)
+COUNT_ENTITY_RE = re.compile(r"\b(?:figures?|cifras?|balance|tally|count|data|datos|registro|conteo)\b", FLAGS)
+COORDINATION_RE = re.compile(r"^\s*(?:,|and|y|e|&)\s*$", FLAGS)
+REPORTED_BARE_BEFORE_RE = re.compile(
+    r"\b(?:ha\s+|han\s+|has\s+|have\s+)?(?:verificado|verified|contabilizado|counted|registrado|registered|"
+    r"documentado|documented|confirmado|confirmed|contabiliza|registra|cuenta|counts)\s+"
+    r"(?:solo\s+|only\s+|apenas\s+|just\s+)?$",
+    FLAGS,
+)

@@ -1,0 +1,535 @@
+"""Which figures deserve an analyst's attention: pure decisions over plain data, no database.
+
+The store selects a few candidate figures in SQL (same metric, dates in the window) and hands them
+here with the flags already raised; :func:`decide` returns what to do: raise a flag, attach a
+corroboration to an existing one, or re-open one whose values moved.
+
+Rules (every threshold comes from ``FlagSettings``):
+
+- Like is compared only with like: stocks with stocks and cumulative counts with cumulative counts
+  whose as-of dates are at most ``as_of_tolerance_days`` apart (cumulative counts must also start on
+  the same date when both scopes name one); events only with the same event (the same day, or the
+  same named operation or prison within ``window_days``). A per-event count is never set against a
+  running total.
+- Two figures contradict when their hedged intervals (``flags.tolerance``) miss each other by at
+  least ``min_relative_gap`` of the larger value. Vague figures never contradict.
+- A cumulative count from one source that falls below its own earlier count within ``window_days``
+  contradicts itself; one source's figures on different days are otherwise never set against each
+  other (a stock may change, a running total may grow: ``new_figure`` reports those changes).
+- ``unattributed`` figures contradict only named sources, and with low severity; two unattributed
+  figures are never flagged (nobody to ask).
+- ``new_figure``: a named source states a value for a metric (and scope kind) that it never stated
+  before; the flag shows its latest earlier value, that value's date and the change.
+- The same disagreement (the same sources and values) repeated later attaches to the flag as a
+  corroboration. A flag is re-opened only when its values move (a new value joins the disagreement).
+- A near-duplicate article only corroborates: it never raises or moves a flag.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from prisonwatch.config import FlagSettings, ToleranceSettings
+
+SOURCE_LABELS = {
+    "government": "Government",
+    "foro_penal": "Foro Penal",
+    "jep": "Justicia, Encuentro y Perdón",
+    "provea": "Provea",
+    "clippve": "Clippve",
+    "ngo": "NGOs",
+    "opposition": "Opposition",
+    "un": "UN",
+    "us_government": "US government",
+    "unattributed": "An unattributed report",
+}
+NGO_SOURCES = frozenset({"foro_penal", "jep", "provea", "clippve", "ngo"})
+QUALIFIER_WORDS = {
+    "exact": "",
+    "at_least": "at least ",
+    "more_than": "more than ",
+    "about": "about ",
+    "nearly": "nearly ",
+    "fewer_than": "fewer than ",
+    "at_most": "at most ",
+}
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One stored or new figure as the rules see it."""
+
+    figure_id: str
+    article_id: str
+    metric: str
+    value_low: int
+    value_high: int
+    qualifier: str
+    source: str
+    scope_kind: str
+    as_of: date | None
+    scope: str = ""
+    vague: bool = False
+    value_text: str = ""
+    position: int = 0  # offset in the article text: orders figures of one article
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Claim:
+        as_of = data.get("as_of")
+        if isinstance(as_of, str):
+            as_of = date.fromisoformat(as_of[:10])
+        return cls(
+            figure_id=str(data["figure_id"]),
+            article_id=str(data["article_id"]),
+            metric=data["metric"],
+            value_low=int(data["value_low"]),
+            value_high=int(data["value_high"]),
+            qualifier=data.get("qualifier") or "exact",
+            source=data.get("source") or "unattributed",
+            scope_kind=data.get("scope_kind") or "stock",
+            as_of=as_of,
+            scope=data.get("scope") or "",
+            vague=bool(data.get("vague")),
+            value_text=data.get("value_text") or "",
+            position=int(data.get("position") or data.get("start") or data.get("start_pos") or 0),
+        )
+
+    @property
+    def claim_key(self) -> tuple[str, int, int, str]:
+        """What the figure asserts, regardless of where it was printed."""
+        return (self.source, self.value_low, self.value_high, self.qualifier)
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Why two figures cannot both be true."""
+
+    kind: str  # disagree | cumulative_fell
+    severity: str
+    gap: float
+
+
+# ---------------------------------------------------------------------- intervals
+def hedged_interval(claim: Claim, tol: ToleranceSettings) -> tuple[float, float]:
+    """The values a hedged figure allows ('more than 600' -> (600, 900] with the default tolerance)."""
+    low, high = float(claim.value_low), float(claim.value_high)
+    q = claim.qualifier
+    if q == "about":
+        return low * (1 - tol.about), high * (1 + tol.about)
+    if q == "nearly":
+        return low * (1 - tol.nearly), high
+    if q in ("more_than", "at_least"):
+        upper = tol.more_than_upper if q == "more_than" else tol.at_least_upper
+        return low, high * (1 + upper)
+    if q in ("fewer_than", "at_most"):
+        return low * (1 - tol.fewer_than_lower), high
+    # exact and range: the stated bounds, widened by the exact slack
+    return low * (1 - tol.exact), high * (1 + tol.exact)
+
+
+def interval_gap(a: Claim, b: Claim, tol: ToleranceSettings) -> float:
+    """How far apart the two hedged intervals are (0 when they overlap)."""
+    la, ha = hedged_interval(a, tol)
+    lb, hb = hedged_interval(b, tol)
+    if ha < lb:
+        return lb - ha
+    if hb < la:
+        return la - hb
+    return 0.0
+
+
+def scope_start(scope: str) -> date | None:
+    """The start date a cumulative scope names ('since 2026-01-08'), if it names one."""
+    m = _ISO_DATE.search(scope or "")
+    if not m:
+        return None
+    try:
+        return date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        return None
+
+
+def _norm_scope(scope: str) -> str:
+    return " ".join(re.findall(r"\w+", (scope or "").lower()))
+
+
+def _days(a: Claim, b: Claim) -> int | None:
+    if a.as_of is None or b.as_of is None:
+        return None
+    return abs((a.as_of - b.as_of).days)
+
+
+def same_event(a: Claim, b: Claim, flags: FlagSettings) -> bool:
+    """Two event counts describe one event: the same day, or the same named operation or prison."""
+    days = _days(a, b)
+    if days is None or days > flags.window_days:
+        return False
+    if days == 0:
+        return True
+    scope_a, scope_b = _norm_scope(a.scope), _norm_scope(b.scope)
+    return bool(scope_a) and scope_a == scope_b
+
+
+def comparable(a: Claim, b: Claim, flags: FlagSettings) -> bool:
+    """Whether two figures measure the same thing over the same span (like with like)."""
+    if a.metric != b.metric or a.scope_kind != b.scope_kind:
+        return False
+    days = _days(a, b)
+    if days is None:
+        return False
+    if a.scope_kind == "event":
+        return same_event(a, b, flags)
+    if days > flags.as_of_tolerance_days:
+        return False
+    if a.scope_kind == "cumulative":
+        start_a, start_b = scope_start(a.scope), scope_start(b.scope)
+        if start_a and start_b and abs((start_a - start_b).days) > flags.as_of_tolerance_days:
+            return False
+    return True
+
+
+def _severity(a: Claim, b: Claim) -> str:
+    sources = {a.source, b.source}
+    if "unattributed" in sources:
+        return "low"
+    if "government" in sources and len(sources) == 2:
+        return "high"
+    return "medium"
+
+
+def conflict(a: Claim, b: Claim, flags: FlagSettings) -> Conflict | None:
+    """The reason two figures cannot both be true, or None when they can."""
+    if a.vague or b.vague or a.metric != b.metric or a.scope_kind != b.scope_kind:
+        return None
+    if a.source == "unattributed" and b.source == "unattributed":
+        return None
+    days = _days(a, b)
+    if days is None or days > flags.window_days:
+        return None
+    larger = max(a.value_high, b.value_high, 1)
+    gap = interval_gap(a, b, flags.tolerance)
+    if gap <= 0 or gap / larger < flags.min_relative_gap:
+        return None
+    if a.source == b.source and days > 0:
+        # one source's own figures on different days: a stock may change, a running total may only grow
+        if a.scope_kind != "cumulative" or a.source == "unattributed":
+            return None
+        earlier, later = (a, b) if a.as_of < b.as_of else (b, a)  # type: ignore[operator]
+        start_e, start_l = scope_start(earlier.scope), scope_start(later.scope)
+        if start_e and start_l and start_e != start_l:
+            return None
+        if hedged_interval(later, flags.tolerance)[1] < hedged_interval(earlier, flags.tolerance)[0]:
+            return Conflict("cumulative_fell", "medium", gap)
+        return None
+    if comparable(a, b, flags):
+        return Conflict("disagree", _severity(a, b), gap)
+    return None
+
+
+# ---------------------------------------------------------------------- wording
+def value_phrase(claim: Claim) -> str:
+    """The figure as an analyst would say it: the words printed, else built from the qualifier."""
+    if claim.value_text.strip():
+        return claim.value_text.strip()
+    if claim.qualifier == "range" or claim.value_low != claim.value_high:
+        return f"{claim.value_low:,}–{claim.value_high:,}"
+    return f"{QUALIFIER_WORDS.get(claim.qualifier, '')}{claim.value_low:,}"
+
+
+def source_label(source: str) -> str:
+    return SOURCE_LABELS.get(source, source.replace("_", " ").title())
+
+
+def _date(claim: Claim) -> str:
+    return claim.as_of.isoformat() if claim.as_of else "undated"
+
+
+def contradiction_reason(new: Claim, previous: Claim, found: Conflict, *, same_article: bool) -> str:
+    """One line an analyst can read: who says what, when (in the article's order when it states both)."""
+    metric = new.metric.replace("_", " ")
+    if found.kind == "cumulative_fell":
+        earlier, later = (previous, new) if (previous.as_of or date.min) <= (new.as_of or date.min) else (new, previous)
+        return (
+            f"{source_label(later.source)}'s running total of {metric} fell: {value_phrase(later)} "
+            f"({_date(later)}) after {value_phrase(earlier)} ({_date(earlier)})"
+        )
+    if same_article:
+        first, second = sorted((new, previous), key=lambda c: c.position)
+        return (
+            f"{source_label(first.source)}: {value_phrase(first)} {metric}; {source_label(second.source)}: "
+            f"{value_phrase(second)} (both in one article, {_date(new)})"
+        )
+    return (
+        f"{source_label(new.source)}: {value_phrase(new)} {metric} ({_date(new)}); "
+        f"{source_label(previous.source)}: {value_phrase(previous)} ({_date(previous)})"
+    )
+
+
+def new_figure_reason(new: Claim, previous: Claim | None) -> str:
+    head = f"{source_label(new.source)}: {new.metric} {value_phrase(new)} ({_date(new)})"
+    if previous is None:
+        return f"{head}, first {new.scope_kind} figure from this source"
+    change = new.value_low - previous.value_low
+    return f"{head}, previously {value_phrase(previous)} ({_date(previous)}), change {change:+,}"
+
+
+# ---------------------------------------------------------------------- decisions
+def _digest(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
+
+
+def signature(claims: list[tuple[str, int, int, str]]) -> str:
+    """The values in a disagreement, order-free: equal signatures mean the same disagreement."""
+    return json.dumps(sorted({tuple(c) for c in claims}))
+
+
+def _event_tag(claim: Claim) -> str:
+    if claim.scope_kind != "event":
+        return ""
+    return _norm_scope(claim.scope) or _date(claim)
+
+
+def new_figure_key(claim: Claim) -> str:
+    return (
+        f"new_figure|{claim.metric}|{claim.source}|{claim.scope_kind}|{_event_tag(claim)}|"
+        f"{claim.value_low}-{claim.value_high}"
+    )
+
+
+@dataclass
+class FlagState:
+    """A flag as decisions see it (existing ones come from the store, new ones are made here)."""
+
+    id: str
+    type: str
+    metric: str
+    scope_kind: str
+    source_a: str
+    source_b: str
+    anchor_as_of: date | None
+    signature: str
+    status: str = "open"
+    dedupe_key: str = ""
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> FlagState:
+        anchor = data.get("anchor_as_of")
+        if isinstance(anchor, str):
+            anchor = date.fromisoformat(anchor[:10])
+        return cls(
+            id=data["id"],
+            type=data["type"],
+            metric=data["metric"],
+            scope_kind=data["scope_kind"],
+            source_a=data["source_a"],
+            source_b=data["source_b"],
+            anchor_as_of=anchor,
+            signature=data["signature"],
+            status=data.get("status", "open"),
+            dedupe_key=data.get("dedupe_key", ""),
+        )
+
+
+def flag_id_for(key: str) -> str:
+    return "f_" + _digest(key)
+
+
+def decide(
+    new: list[Claim],
+    candidates: list[Claim],
+    history: dict[str, dict[str, Any]],
+    flags_state: list[FlagState],
+    settings: FlagSettings,
+    *,
+    near_duplicate: bool = False,
+) -> list[dict[str, Any]]:
+    """Decide the flag actions for one article's new figures.
+
+    ``candidates``: stored figures of other articles in the window (same metrics).
+    ``history``: per new figure id, ``{"seen": bool, "previous": Claim | None}`` for its own source
+    (did it state this value before; its latest earlier other value), stocks and cumulative counts only.
+    ``flags_state``: flags that may absorb these figures; it is updated in place so later articles
+    of one batch see the flags raised by earlier ones.
+
+    Actions: ``{"action": "raise", ...}``, ``{"action": "corroborate", "flag_id", "figure_id"}``,
+    ``{"action": "move", "flag_id", ...}`` (a new value joins a disagreement: the flag re-opens),
+    ``{"action": "extend", "flag_id", ...}`` (more figures of a disagreement this article raised).
+    """
+    actions: list[dict[str, Any]] = []
+    by_key = {f.dedupe_key: f for f in flags_state if f.dedupe_key}
+    usable = [c for c in new if not c.vague and c.as_of is not None]
+
+    # --- new_figure: a named source states a value it never stated before
+    for claim in usable:
+        if claim.source == "unattributed":
+            continue
+        key = new_figure_key(claim)
+        if claim.scope_kind == "event":
+            same_source = [
+                c
+                for c in candidates
+                if c.source == claim.source
+                and c.metric == claim.metric
+                and c.scope_kind == "event"
+                and same_event(claim, c, settings)
+            ]
+            seen = any((c.value_low, c.value_high) == (claim.value_low, claim.value_high) for c in same_source)
+            others = [c for c in same_source if (c.value_low, c.value_high) != (claim.value_low, claim.value_high)]
+            previous = max(others, key=lambda c: (c.as_of, c.figure_id)) if others else None
+        else:
+            info = history.get(claim.figure_id) or {}
+            seen = bool(info.get("seen"))
+            previous = info.get("previous")
+        if key in by_key:
+            actions.append({"action": "corroborate", "flag_id": by_key[key].id, "figure_id": claim.figure_id})
+            continue
+        if seen or near_duplicate:
+            continue
+        state = FlagState(
+            id=flag_id_for(key),
+            type="new_figure",
+            metric=claim.metric,
+            scope_kind=claim.scope_kind,
+            source_a=claim.source,
+            source_b=claim.source,
+            anchor_as_of=claim.as_of,
+            signature=signature([claim.claim_key]),
+            dedupe_key=key,
+        )
+        flags_state.append(state)
+        by_key[key] = state
+        actions.append(
+            {
+                "action": "raise",
+                "flag_id": state.id,
+                "dedupe_key": key,
+                "type": "new_figure",
+                "metric": claim.metric,
+                "scope_kind": claim.scope_kind,
+                "source_a": claim.source,
+                "source_b": claim.source,
+                "anchor_as_of": claim.as_of,
+                "signature": state.signature,
+                "severity": "low" if previous is None else "medium",
+                "reason": new_figure_reason(claim, previous),
+                "new_figure_id": claim.figure_id,
+                "previous_figure_ids": [previous.figure_id] if previous else [],
+            }
+        )
+
+    # --- contradictions: against stored figures, and inside the article itself
+    pairs: list[tuple[Claim, Claim, bool]] = []
+    for claim in usable:
+        for other in sorted(candidates, key=lambda c: (c.as_of or date.min, c.figure_id)):
+            if other.article_id != claim.article_id:
+                pairs.append((claim, other, False))
+    ordered = sorted(usable, key=lambda c: c.position)
+    for i, earlier in enumerate(ordered):
+        for later in ordered[i + 1 :]:
+            pairs.append((later, earlier, True))
+
+    raised_here: set[str] = set()
+    for claim, other, same_article in pairs:
+        found = conflict(claim, other, settings)
+        if found is None:
+            continue
+        pair = tuple(sorted((claim.source, other.source)))
+        claims_now = [claim.claim_key, other.claim_key]
+        existing = _find_contradiction(flags_state, claim, pair, found.kind, settings)
+        if existing is not None:
+            known = {tuple(c) for c in json.loads(existing.signature)}
+            if all(c in known for c in claims_now):
+                actions.append({"action": "corroborate", "flag_id": existing.id, "figure_id": claim.figure_id})
+                continue
+            if near_duplicate:
+                continue
+            existing.signature = signature([*known, *claims_now])
+            if existing.id in raised_here:  # more figures of a disagreement this article raised
+                actions.append(
+                    {
+                        "action": "extend",
+                        "flag_id": existing.id,
+                        "signature": existing.signature,
+                        "new_figure_id": claim.figure_id,
+                        "previous_figure_ids": [other.figure_id],
+                    }
+                )
+                continue
+            existing.status = "open"
+            actions.append(
+                {
+                    "action": "move",
+                    "flag_id": existing.id,
+                    "signature": existing.signature,
+                    "severity": found.severity,
+                    "reason": contradiction_reason(claim, other, found, same_article=same_article),
+                    "new_figure_id": claim.figure_id,
+                    "previous_figure_ids": [other.figure_id],
+                }
+            )
+            continue
+        if near_duplicate:
+            continue
+        key = (
+            f"contradiction|{found.kind}|{claim.metric}|{claim.scope_kind}|{pair[0]}|{pair[1]}|"
+            f"{_date(claim)}|{claim.figure_id}"
+        )
+        state = FlagState(
+            id=flag_id_for(key),
+            type="contradiction",
+            metric=claim.metric,
+            scope_kind=claim.scope_kind,
+            source_a=pair[0],
+            source_b=pair[1],
+            anchor_as_of=claim.as_of,
+            signature=signature(claims_now),
+            dedupe_key=key,
+        )
+        flags_state.append(state)
+        raised_here.add(state.id)
+        actions.append(
+            {
+                "action": "raise",
+                "flag_id": state.id,
+                "dedupe_key": key,
+                "type": "contradiction",
+                "metric": claim.metric,
+                "scope_kind": claim.scope_kind,
+                "source_a": pair[0],
+                "source_b": pair[1],
+                "anchor_as_of": claim.as_of,
+                "signature": state.signature,
+                "severity": found.severity,
+                "reason": contradiction_reason(claim, other, found, same_article=same_article),
+                "new_figure_id": claim.figure_id,
+                "previous_figure_ids": [other.figure_id],
+            }
+        )
+    return actions
+
+
+def _find_contradiction(
+    flags_state: list[FlagState], claim: Claim, pair: tuple[str, ...], kind: str, settings: FlagSettings
+) -> FlagState | None:
+    """The flag that already holds this disagreement: same metric, scope kind, sources and window."""
+    best: FlagState | None = None
+    for f in flags_state:
+        if f.type != "contradiction" or f.metric != claim.metric or f.scope_kind != claim.scope_kind:
+            continue
+        if (f.source_a, f.source_b) != pair:
+            continue
+        if f"|{kind}|" not in f.dedupe_key and f.dedupe_key:
+            continue
+        if f.anchor_as_of is None or claim.as_of is None:
+            continue
+        if abs((f.anchor_as_of - claim.as_of).days) > settings.window_days:
+            continue
+        if best is None or (best.anchor_as_of and f.anchor_as_of > best.anchor_as_of):
+            best = f
+    return best

@@ -1,0 +1,90 @@
+"""Analysts' commands through the real command line: list, ack and dismiss flags; list figures."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from prisonwatch import cli, store
+from prisonwatch.config import Settings
+from prisonwatch.models import Article, Figure
+
+
+@pytest.fixture()
+def db_path(tmp_path: Path) -> Path:
+    path = tmp_path / "pw.duckdb"
+    text = "Government and Foro Penal disagree " + " ".join(f"w{i}" for i in range(50))
+    art = Article(
+        url="https://n.example/1",
+        canonical_url="https://n.example/1",
+        title="Counts",
+        text=text,
+        content_hash="h1",
+        published="2026-01-30",
+        language="en",
+    )
+    figs = [
+        Figure(
+            metric="released",
+            value_low=v,
+            value_high=v,
+            qualifier=q,
+            source=s,
+            source_text=s,
+            scope="",
+            scope_kind="cumulative",
+            sentence=f"{s}: {v}",
+            start=i * 50,
+            end=i * 50 + 3,
+            value_text=t,
+        )
+        for i, (v, q, s, t) in enumerate(
+            [(600, "more_than", "government", "más de 600"), (302, "exact", "foro_penal", "302")]
+        )
+    ]
+    with store.open_store(path) as db:
+        db.ingest_batch("r1", polls=[], articles=[(art, figs)], errors=[], settings=Settings())
+    return path
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_list_ack_and_dismiss(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "flags", "--db", str(db_path), "--type", "contradiction", "--format", "json")
+    assert code == 0
+    (flag,) = json.loads(out)
+    assert flag["reason"] == "Government: más de 600 released; Foro Penal: 302 (both in one article, 2026-01-30)"
+    code, out, _ = run(capsys, "flags", "--db", str(db_path), "--status", "open")
+    assert code == 0 and flag["id"] in out and "contradiction" in out
+    code, _, err = run(capsys, "flags", "ack", flag["id"], "--db", str(db_path))
+    assert code == 2 and "--note is required" in err
+    code, out, _ = run(capsys, "flags", "ack", flag["id"], "--note", "asked both", "--db", str(db_path))
+    assert code == 0 and "acknowledged" in out
+    code, out, _ = run(
+        capsys, "flags", "dismiss", flag["id"], "--note", "different windows", "--db", str(db_path), "--format", "json"
+    )
+    assert json.loads(out)["status"] == "dismissed" and json.loads(out)["note"] == "different windows"
+    code, out, _ = run(capsys, "flags", "--db", str(db_path), "--status", "dismissed", "--format", "json")
+    assert [f["id"] for f in json.loads(out)] == [flag["id"]]
+    code, _, err = run(capsys, "flags", "dismiss", "f_nope", "--note", "x", "--db", str(db_path))
+    assert code == 1 and "f_nope" in err
+
+
+def test_figures_as_csv_and_json(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "figures", "--metric", "released", "--db", str(db_path), "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0 and [(r["source"], r["value_low"]) for r in rows] == [("government", "600"), ("foro_penal", "302")]
+    code, out, _ = run(
+        capsys, "figures", "--metric", "released", "--source", "foro_penal", "--db", str(db_path), "--format", "json"
+    )
+    assert [r["value_text"] for r in json.loads(out)] == ["302"]
+    code, out, _ = run(capsys, "figures", "--metric", "arrested", "--db", str(db_path))
+    assert code == 0 and "no arrested figures" in out

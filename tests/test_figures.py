@@ -1,0 +1,297 @@
+"""Figure extraction: numbers, hedges, negatives, metrics, attribution, offsets, boilerplate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from prisonwatch.config import SEED_CORPUS_DIR, LexiconSettings
+from prisonwatch.figures import extract_figures, parse_number_words, split_sentences
+from prisonwatch.models import METRICS, QUALIFIERS, SCOPE_KINDS, SOURCES
+
+
+def one(text: str, language: str, **kw: object):
+    figures = extract_figures(text, language=language, **kw)
+    assert len(figures) == 1, [f.to_dict() for f in figures]
+    return figures[0]
+
+
+# ----------------------------------------------------------------------------- numbers
+@pytest.mark.parametrize(
+    ("text", "language", "low", "high"),
+    [
+        ("Foro Penal counts 1,085 political prisoners.", "en", 1085, 1085),
+        ("Foro Penal contabiliza 1.085 presos políticos.", "es", 1085, 1085),
+        ("Foro Penal contabiliza 1 085 presos políticos.", "es", 1085, 1085),
+        ("Más de 3.200 personas fueron detenidas tras las elecciones.", "es", 3200, 3200),
+        ("Ninety-nine prisoners were released on Christmas Day.", "en", 99, 99),
+        ("Ciento cuatro presos políticos fueron excarcelados.", "es", 104, 104),
+        ("Tres mujeres fueron excarceladas de Las Crisálidas.", "es", 3, 3),
+        ("Trescientas cuarenta y dos personas recibieron la amnistía.", "es", 342, 342),
+        ("One hundred and four prisoners were freed.", "en", 104, 104),
+    ],
+)
+def test_numbers_in_digits_and_words(text: str, language: str, low: int, high: int) -> None:
+    figure = one(text, language)
+    assert (figure.value_low, figure.value_high) == (low, high)
+
+
+def test_parse_number_words_splits_at_a_conjunction_that_joins_two_numbers() -> None:
+    assert [v for _a, _b, v in parse_number_words("between five and ten")] == [5, 10]
+    assert [v for _a, _b, v in parse_number_words("treinta y dos")] == [32]
+    assert [v for _a, _b, v in parse_number_words("dos mil trescientos")] == [2300]
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "low", "high", "qualifier", "vague"),
+    [
+        ("Hundreds of political prisoners remain behind bars.", "en", 200, 999, "range", True),
+        ("Decenas de presos políticos fueron excarcelados.", "es", 20, 99, "range", True),
+        ("Centenares de presos políticos siguen detenidos.", "es", 200, 999, "range", True),
+        ("Un millar de presos políticos aguarda la amnistía.", "es", 1000, 1000, "about", True),
+        ("Casi un centenar de presos salieron de prisión.", "es", 100, 100, "about", True),
+        ("A dozen journalists remain jailed.", "en", 12, 12, "about", False),
+        ("Una docena de periodistas sigue detenida.", "es", 12, 12, "about", False),
+        ("Nearly 100 prisoners were released.", "en", 100, 100, "about", False),
+    ],
+)
+def test_vague_and_approximate_quantities(
+    text: str, language: str, low: int, high: int, qualifier: str, vague: bool
+) -> None:
+    figure = one(text, language)
+    assert (figure.value_low, figure.value_high, figure.qualifier, figure.vague) == (low, high, qualifier, vague)
+
+
+# ----------------------------------------------------------------------------- hedges
+@pytest.mark.parametrize(
+    ("phrase", "language", "qualifier", "low", "high"),
+    [
+        ("at least 65", "en", "at_least", 65, 65),
+        ("al menos 65", "es", "at_least", 65, 65),
+        ("por lo menos 65", "es", "at_least", 65, 65),
+        ("more than 600", "en", "more_than", 600, 600),
+        ("over 600", "en", "more_than", 600, 600),
+        ("más de 600", "es", "more_than", 600, 600),
+        ("just over 300", "en", "more_than", 300, 300),
+        ("poco más de 300", "es", "more_than", 300, 300),
+        ("nearly 100", "en", "about", 100, 100),
+        ("almost 100", "en", "about", 100, 100),
+        ("casi 100", "es", "about", 100, 100),
+        ("cerca de 100", "es", "about", 100, 100),
+        ("about 800", "en", "about", 800, 800),
+        ("around 800", "en", "about", 800, 800),
+        ("some 800", "en", "about", 800, 800),
+        ("roughly 800", "en", "about", 800, 800),
+        ("alrededor de 800", "es", "about", 800, 800),
+        ("unos 800", "es", "about", 800, 800),
+        ("aproximadamente 800", "es", "about", 800, 800),
+        ("up to 400", "en", "at_most", 400, 400),
+        ("hasta 400", "es", "at_most", 400, 400),
+        ("fewer than 50", "en", "fewer_than", 50, 50),
+        ("menos de 50", "es", "fewer_than", 50, 50),
+        ("between 600 and 700", "en", "range", 600, 700),
+        ("entre 60 y 70", "es", "range", 60, 70),
+        ("600-700", "en", "range", 600, 700),
+        ("de 600 a 700", "es", "range", 600, 700),
+    ],
+)
+def test_hedges_map_to_qualifiers_and_value_text_keeps_the_words(
+    phrase: str, language: str, qualifier: str, low: int, high: int
+) -> None:
+    text = (
+        f"Foro Penal said {phrase} political prisoners remain behind bars."
+        if language == "en"
+        else f"Foro Penal informó que {phrase} presos políticos siguen detenidos."
+    )
+    figure = one(text, language)
+    assert (figure.qualifier, figure.value_low, figure.value_high) == (qualifier, low, high)
+    assert figure.value_text == phrase
+    assert text[figure.start : figure.end] == phrase
+
+
+# ----------------------------------------------------------------------------- not figures
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Venezuela held elections on July 28, 2024, and in 2019 protests spread.", "en"),
+        ("Las excarcelaciones comenzaron el 8 de enero de 2026.", "es"),
+        ("She left detention with her six-month-old daughter.", "en"),
+        ("He was sentenced to 10 years in prison after 12 years of repression.", "en"),
+        ("El tribunal tiene 180 días para revisar los casos de los presos.", "es"),
+        ("The families paid $500 to visit prisoners, and 40% of them were turned away.", "en"),
+        ("Los familiares pagaron 300 dólares y el 20 por ciento no pudo ver a los presos.", "es"),
+        ("It was the 3rd release this month and the 21st day of the hunger strike.", "en"),
+        ("Los presos de Rodeo I y de la Zona 7 denunciaron maltratos.", "es"),
+        ("El artículo 7 de la ley excluye a los presos acusados de rebelión.", "es"),
+        ("Dozens of relatives gathered outside El Helicoide.", "en"),
+        ("Maduro, 63, was captured on January 3 with 12 bodyguards.", "en"),
+    ],
+)
+def test_numbers_that_do_not_count_prisoners_are_not_figures(text: str, language: str) -> None:
+    assert extract_figures(text, language=language) == []
+
+
+def test_boilerplate_lines_never_yield_figures() -> None:
+    text = "\n".join(
+        [
+            "Read more: Venezuela frees 40 political prisoners",
+            "Lee también: Excarcelan a 40 presos políticos en Caracas",
+            "We use cookies to count 40 visitors. Accept",
+            "Copy link into your clipboard //site/venezuela-frees-40-political-prisoners.html",
+            "Venezuela frees 40 political prisoners Venezuela frees 40 political prisoners aljazeera.com",
+            "Home | Politics | Venezuela | 40 prisoners freed",
+            "The government released 41 political prisoners on Sunday.",
+        ]
+    )
+    figures = extract_figures(text, language="en")
+    assert [(f.metric, f.value_low) for f in figures] == [("released", 41)]
+
+
+# ----------------------------------------------------------------------------- metrics
+@pytest.mark.parametrize(
+    ("text", "language", "metric"),
+    [
+        ("800 political prisoners remain behind bars.", "en", "still_detained"),
+        ("800 political prisoners were released.", "en", "released"),
+        ("There are 800 political prisoners in Venezuela.", "en", "still_detained"),
+        ("Hay 800 presos políticos en Venezuela.", "es", "still_detained"),
+        ("Siguen detenidos 800 presos políticos, de acuerdo con Foro Penal.", "es", "still_detained"),
+        ("The authorities set free 45 detainees on Sunday.", "en", "released"),
+        ("Fueron puestos en libertad 45 presos políticos.", "es", "released"),
+        ("45 presos políticos salieron de prisión el domingo.", "es", "released"),
+        ("The law granted amnesty to 379 political prisoners.", "en", "amnesty_granted"),
+        ("La amnistía benefició a 379 personas.", "es", "amnesty_granted"),
+        ("Security forces arrested 14 people in Caracas.", "en", "arrested"),
+        ("Se registraron 220 detenciones arbitrarias en enero.", "es", "arrested"),
+        ("9.000 personas están sometidas a medidas cautelares.", "es", "under_court_measures"),
+        ("Some 90 people are under house arrest.", "en", "under_court_measures"),
+        ("Unas 300 personas tienen régimen de presentación ante tribunales.", "es", "under_court_measures"),
+    ],
+)
+def test_metric_comes_from_the_words_around_the_number(text: str, language: str, metric: str) -> None:
+    assert one(text, language).metric == metric
+
+
+def test_stock_and_flow_get_their_scope_kinds() -> None:
+    stock = one("Foro Penal says 800 political prisoners remain behind bars.", "en", published="2026-02-01")
+    flow = one("Since January 8, 302 prisoners have been released.", "en", published="2026-02-01")
+    event = one("Maduro's government released 99 prisoners on Christmas Day.", "en", published="2026-01-10")
+    assert (stock.scope_kind, stock.as_of) == ("stock", "2026-02-01")
+    assert (flow.scope_kind, flow.scope) == ("cumulative", "Since January 8")
+    assert (event.scope_kind, event.scope, event.as_of) == ("event", "on Christmas Day", "2025-12-25")
+
+
+# ----------------------------------------------------------------------------- attribution
+@pytest.mark.parametrize(
+    ("text", "language", "source"),
+    [
+        ("According to Foro Penal, 800 political prisoners remain behind bars.", "en", "foro_penal"),
+        ("800 political prisoners remain behind bars, Alfredo Romero said.", "en", "foro_penal"),
+        ("Foro Penal's count puts 800 political prisoners behind bars.", "en", "foro_penal"),
+        ("Según Provea, 800 presos políticos siguen detenidos.", "es", "provea"),
+        ("De acuerdo con Clippve, 56 mujeres siguen presas.", "es", "clippve"),
+        ("Tarek William Saab informó que 225 personas fueron excarceladas.", "es", "government"),
+        ("Fueron excarceladas 225 personas, informó el Ministerio de Servicio Penitenciario.", "es", "government"),
+        ("Delcy Rodríguez said 379 people had been granted amnesty.", "en", "government"),
+        ("Volker Türk said more than 1,000 people remain arbitrarily detained.", "en", "un"),
+        ("The State Department said three Americans were freed.", "en", "us_government"),
+        ("Más de 1.000 presos políticos siguen en prisión, según la Plataforma Unitaria.", "es", "opposition"),
+    ],
+)
+def test_attribution_through_markers_verbs_and_the_lexicon(text: str, language: str, source: str) -> None:
+    assert one(text, language).source == source
+
+
+def test_unknown_claimant_stays_unattributed_with_its_words() -> None:
+    figure = one("Nine journalists are still in prison, according to the press workers' union.", "en")
+    assert figure.source == "unattributed"
+    assert figure.source_text == "press workers' union"
+
+
+def test_quote_takes_the_speaker_of_the_previous_sentence() -> None:
+    text = (
+        "Alfredo Romero spoke to reporters outside El Helicoide on Monday. "
+        "“We still have 777 political prisoners in our records,” he added."
+    )
+    assert one(text, "en").source == "foro_penal"
+
+
+def test_a_lexicon_passed_in_replaces_the_configured_one() -> None:
+    text = "Jane Roe said 40 political prisoners remain behind bars."
+    assert one(text, "en").source == "unattributed"
+    custom = LexiconSettings(people={"Jane Roe": "provea"})
+    assert one(text, "en", lexicon=custom).source == "provea"
+
+
+# ----------------------------------------------------------------------------- several figures in a sentence
+def test_one_sentence_several_figures_each_with_metric_and_source() -> None:
+    text = "Las excarcelaciones suman más de 600 según el chavismo – 302 según los defensores de los presos."
+    figures = extract_figures(text, language="es")
+    got = [(f.metric, f.value_low, f.qualifier, f.source) for f in figures]
+    assert got == [("released", 600, "more_than", "government"), ("released", 302, "exact", "ngo")]
+
+
+def test_stock_and_flow_in_one_sentence() -> None:
+    text = "More than 300 people have been freed in the past month, but 700 remain in prison, Foro Penal said."
+    figures = extract_figures(text, language="en")
+    assert [(f.metric, f.value_low) for f in figures] == [("released", 300), ("still_detained", 700)]
+    assert {f.source for f in figures} == {"foro_penal"}
+
+
+# ----------------------------------------------------------------------------- offsets, restatements, records
+def test_offsets_point_at_the_number_phrase_in_the_whole_text() -> None:
+    text = (SEED_CORPUS_DIR / "001_40f95721a5dfc3b1.txt").read_text(encoding="utf-8")
+    figures = extract_figures(text, language="en", published="2026-01-30")
+    assert figures
+    for f in figures:
+        assert text[f.start : f.end] == f.value_text
+        assert f.value_text in f.sentence
+        assert f.metric in METRICS and f.qualifier in QUALIFIERS and f.source in SOURCES
+        assert f.scope_kind in SCOPE_KINDS
+
+
+def test_a_restated_figure_is_kept_once_with_its_most_specific_source() -> None:
+    text = (
+        "Venezuela grants amnesty to 379 political prisoners\n\n"
+        "The government granted amnesty to 379 political prisoners on Saturday. "
+        "“The pardon has been extended to 379 people,” the Information Ministry stated. "
+        "The release of these 379 prisoners was welcomed."
+    )
+    figures = extract_figures(text, language="en", published="2026-02-21")
+    assert [(f.metric, f.value_low, f.source) for f in figures] == [("amnesty_granted", 379, "government")]
+
+
+def test_language_is_guessed_when_not_given() -> None:
+    figure = one("Según Foro Penal, once presos políticos fueron excarcelados el domingo.", "")
+    assert (figure.value_low, figure.source) == (11, "foro_penal")
+
+
+def test_split_sentences_keeps_abbreviations_and_thousands() -> None:
+    text = "The U.S. embassy said 1.085 people. Foro Penal disagreed."
+    spans = split_sentences(text)
+    assert [text[a:b] for a, b in spans] == ["The U.S. embassy said 1.085 people.", "Foro Penal disagreed."]
+
+
+def test_empty_text_has_no_figures() -> None:
+    assert extract_figures("", language="en") == []
+
+
+def test_warm_calls_reuse_the_cached_lexicon() -> None:
+    """No heavy per-call setup: the configured lexicon is loaded once per process (timings: bench/)."""
+    import prisonwatch.figures as figures_module
+
+    figures_module._default_lexicon()
+    before = figures_module._default_lexicon.cache_info().misses
+    for path in sorted(Path(SEED_CORPUS_DIR).glob("*.txt")):
+        extract_figures(path.read_text(encoding="utf-8"), language="en")
+    assert figures_module._default_lexicon.cache_info().misses == before
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["9" * 100_000, "1,000" * 20_000, "twenty one hundred and " * 5_000, "a" * 200_000],
+    ids=["digit-run", "separator-run", "word-run", "no-spaces"],
+)
+def test_hostile_input_gives_no_figures_and_no_error(text: str) -> None:
+    assert extract_figures(text, language="en") == []
