@@ -104,6 +104,8 @@ def grow(n: int, relevant: bool, folder: Path, rng: random.Random) -> dict[str, 
         "figures": figures_total,
         "flags": flags,
         "chars": chars,
+        "used_per_article": slope([p[0] for p in points], [p[1] for p in points]),
+        "file_per_article": slope([p[0] for p in points], [p[2] for p in points]),
     }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from airflow.sdk import Asset, dag, task
+from airflow.sdk import Asset, AsyncCallback, DeadlineAlert, DeadlineReference, dag, task
 
 NEW_FLAGS = Asset("prisonwatch://flags/new")
 
@@ -44,6 +44,12 @@ default_args = {
     catchup=False,
     max_active_runs=1,
     default_args=default_args,
+    # A run still unfinished 25 minutes after it was queued alerts the operators (needs the triggerer).
+    deadline=DeadlineAlert(
+        reference=DeadlineReference.DAGRUN_QUEUED_AT,
+        interval=timedelta(minutes=25),
+        callback=AsyncCallback("prisonwatch.alerts.monitor_run_overdue"),
+    ),
     tags=["prisonwatch", "monitoring"],
     doc_md=DOC,
 )

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import os
+import socket
 import subprocess
 import sys
 import tempfile
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -63,3 +68,47 @@ def site_config(tmp_path, demo_site, monkeypatch):
     monkeypatch.setenv("PRISONWATCH_CONFIG", str(config))
     monkeypatch.setenv("PRISONWATCH_HOME", str(tmp_path))
     return config
+
+
+class Sink:
+    """Collects delivered mail; ``reject`` makes it refuse the next messages with a permanent error."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+        self.reject = False
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.reject:
+            return "554 5.7.1 rejected for the test"
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+
+@pytest.fixture(scope="module")
+def smtp_server():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    sink = Sink()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield sink, port
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def smtp(smtp_server, monkeypatch):
+    """The SMTP sink, emptied, with the Airflow connection ``smtp_default`` pointing at it."""
+    sink, port = smtp_server
+    sink.messages.clear()
+    sink.reject = False
+    conn = {
+        "conn_type": "smtp",
+        "host": "127.0.0.1",
+        "port": port,
+        "extra": {"disable_ssl": True, "disable_tls": True, "timeout": 10, "retry_limit": 1},
+    }
+    monkeypatch.setenv("AIRFLOW_CONN_SMTP_DEFAULT", json.dumps(conn))
+    return sink

@@ -7,64 +7,18 @@ import json
 import logging
 import socket
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from email import message_from_bytes, policy
-from email.message import EmailMessage
 from html.parser import HTMLParser
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from prisonwatch import notify, report
 from prisonwatch.config import Settings
 
 FIXTURES = Path(__file__).parent / "fixtures" / "report"
-
-
-class Sink:
-    """Collects delivered mail; ``reject`` makes it refuse the next messages with a permanent error."""
-
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-        self.reject = False
-
-    async def handle_DATA(self, server, session, envelope):
-        if self.reject:
-            return "554 5.7.1 rejected for the test"
-        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
-        return "250 OK"
-
-
-@pytest.fixture(scope="module")
-def smtp_server():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    sink = Sink()
-    controller = Controller(sink, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield sink, port
-    finally:
-        controller.stop()
-
-
-@pytest.fixture
-def smtp(smtp_server, monkeypatch):
-    """The SMTP sink, emptied, with the Airflow connection ``smtp_default`` pointing at it."""
-    sink, port = smtp_server
-    sink.messages.clear()
-    sink.reject = False
-    conn = {
-        "conn_type": "smtp",
-        "host": "127.0.0.1",
-        "port": port,
-        "extra": {"disable_ssl": True, "disable_tls": True, "timeout": 10, "retry_limit": 1},
-    }
-    monkeypatch.setenv("AIRFLOW_CONN_SMTP_DEFAULT", json.dumps(conn))
-    return sink
 
 
 def load(name: str) -> dict:
@@ -262,24 +216,6 @@ def test_failure_notifier_mails_the_recipients(smtp):
     assert mail["To"] == "ops@example.org"
     body = mail.get_body(preferencelist=("html",)).get_content()
     assert "after 3 tries" in body and "database is locked &lt;script&gt;" in body
-
-
-def test_deadline_alert():
-    assert notify.deadline_alert(Settings(), timedelta(hours=1)) is None
-    settings = Settings()
-    settings.report.recipients = ["ops@example.org"]
-    from airflow.sdk import AsyncCallback, DeadlineAlert, DeadlineReference
-
-    alert = notify.deadline_alert(settings, timedelta(minutes=45))
-    assert isinstance(alert, DeadlineAlert)
-    assert alert.reference == DeadlineReference.DAGRUN_QUEUED_AT
-    assert alert.interval == timedelta(minutes=45)
-    assert isinstance(alert.callback, AsyncCallback)
-    assert alert.callback.path.endswith("SmtpNotifier")
-    assert alert.callback.kwargs["to"] == ["ops@example.org"]
-    assert alert.callback.kwargs["smtp_conn_id"] == "smtp_default"
-    with pytest.raises(ValueError):
-        notify.deadline_alert(settings, timedelta(0))
 
 
 def test_notify_task_failure_falls_back_to_the_log_when_mail_fails(caplog, monkeypatch):

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import TYPE_CHECKING, Any
@@ -35,12 +34,6 @@ FAILURE_HTML = (
     "<p>Error: <code>{{ exception | e }}</code></p>"
     "<p>Earlier attempts were retried automatically; this mail is sent once the retries are used up.</p>"
 )
-DEADLINE_SUBJECT = "[prisonwatch] a run of {{ dag_run.dag_id }} is late"
-DEADLINE_HTML = (
-    "<p>Run <b>{{ dag_run.run_id | e }}</b> of DAG <b>{{ dag_run.dag_id }}</b> has not finished within "
-    "its deadline. Check the scheduler, the workers and the <code>duckdb</code> pool.</p>"
-)
-
 
 class DeliveryError(RuntimeError):
     """A channel refused or could not take the report; the message says which and why."""
@@ -184,32 +177,3 @@ def notify_task_failure(context: dict[str, Any], settings: Settings | None = Non
             log.error("failure alert could not be sent (%s: %s); logging instead", type(exc).__name__, exc)
             if callback is not log_failure:
                 log_failure(context)
-
-
-def deadline_alert(settings: Settings, interval: timedelta) -> Any | None:
-    """A DAG ``deadline=``: mail the recipients when a run is not done ``interval`` after it was queued.
-
-    None when no recipients are configured. The callback runs in the triggerer (AsyncCallback), so the
-    triggerer must be running for the alert to fire.
-    """
-    if not settings.report.recipients:
-        return None
-    if interval <= timedelta(0):
-        raise ValueError(f"deadline interval must be positive, got {interval}")
-    from airflow.providers.smtp.notifications.smtp import SmtpNotifier
-    from airflow.sdk import AsyncCallback, DeadlineAlert, DeadlineReference
-
-    return DeadlineAlert(
-        reference=DeadlineReference.DAGRUN_QUEUED_AT,
-        interval=interval,
-        callback=AsyncCallback(
-            SmtpNotifier,
-            kwargs={
-                "to": list(settings.report.recipients),
-                "from_email": settings.report.from_email,
-                "smtp_conn_id": settings.report.smtp_conn_id,
-                "subject": DEADLINE_SUBJECT,
-                "html_content": DEADLINE_HTML,
-            },
-        ),
-    )
