@@ -57,6 +57,11 @@ ES_WORD_RUN = re.compile(rf"\b(?:{_ES_WORD}|mil)(?:(?:\s+y\s+|\s+)(?:{_ES_WORD}|
 # Plural magnitudes ('hundreds') become the span they literally allow: 'hundreds' is 200-999.
 QUANTITY_PHRASES: list[tuple[str, int, int, bool]] = [
     (r"a\s+dozen|una\s+docena", 12, 12, False),
+    (r"half\s+a\s+dozen|media\s+docena", 6, 6, False),
+    (r"two\s+dozen|dos\s+docenas", 24, 24, False),
+    (r"three\s+dozen|tres\s+docenas", 36, 36, False),
+    (r"four\s+dozen|cuatro\s+docenas", 48, 48, False),
+    (r"five\s+dozen|cinco\s+docenas", 60, 60, False),
     (r"dozens|decenas|scores", 20, 99, True),
     (r"hundreds|cientos|centenares", 200, 999, True),
     (r"thousands|miles|millares", 2000, 9999, True),
@@ -115,7 +120,7 @@ GENERIC_HEADS = (
 )
 HEAD_RE = re.compile(
     r"^\s*(?:\(\w+\)\s*)?(?:(?:of|de)\s+)?(?:(?:the|los|las|those|these|estos|estas)\s+)?"
-    r"(?P<fill>(?:(?!(?:of|de)\b)[a-záéíóúñü’'-]+\s+){0,2}?)"
+    r"(?P<fill>(?:(?!(?:of|de)\b)[a-záéíóúñü’'.-]+\s+){0,2}?)"
     rf"(?:(?P<prisoner>{PRISONER_HEADS})|(?P<flow>{FLOW_HEADS})|(?P<specific>{SPECIFIC_HEADS})|(?P<generic>{GENERIC_HEADS}))\b",
     FLAGS,
 )
@@ -260,7 +265,7 @@ BARE_ATTRIBUTED_AFTER_RE = re.compile(
     r"^\s*(?:\(\s*)?,?\s*(?:according\s+to|per|citing|seg[uú]n|de\s+acuerdo\s+(?:con|a))\b", FLAGS
 )
 BARE_VERB_AFTER_RE = re.compile(
-    r"^\s+(?:more\s+|m[aá]s\s+|others?\s+|otr[oa]s\s+)?(?:were|have\s+been|had\s+been|are|remain|fueron|han\s+sido|"
+    r"^\s+(?:[‘'“\"«][\w-]+[’'”\"»]\s+)?(?:more\s+|m[aá]s\s+|others?\s+|otr[oa]s\s+)?(?:were|have\s+been|had\s+been|are|remain|fueron|han\s+sido|"
     r"hab[ií]an\s+sido|siguen?|permanecen?|contin[uú]an?|salieron|quedaron|resultaron|recibieron|obtuvieron|"
     r"se\s+encuentran|have\s+(?:since|now|already)\s+been|had\s+(?:since|later)\s+been|walked)\b",
     FLAGS,
@@ -275,14 +280,15 @@ METRIC_CUES: list[tuple[str, str]] = [
      r"medidas\s+(?:cautelares|sustitutivas|alternativas|de\s+coerci[oó]n|restrictivas)|r[eé]gimen\s+de\s+presentaci[oó]n|"
      r"house\s+arrest|arresto\s+domiciliario|casa\s+por\s+c[aá]rcel|prohibici[oó]n\s+de\s+(?:salida|declarar|hablar)|"
      r"travel\s+bans?|gag\s+orders?|banned\s+from\s+(?:leaving|speaking)|"
-     r"report\s+(?:regularly\s+|periodically\s+)?to\s+(?:a\s+|the\s+)?court|presentarse\s+(?:peri[oó]dicamente\s+)?"
-     r"ante\s+(?:los\s+|un\s+)?tribunal(?:es)?|subjected\s+to|sometid[oa]s\s+a|under\s+(?:court|judicial)\s+supervision|"
+     r"report\s+(?:regularly\s+|periodically\s+)?to\s+(?:a\s+|the\s+)?(?:court|judge|tribunal)s?|"
+     r"presentarse\s+(?:[\w-]+\s+){0,4}?ante\s+(?:los\s+|el\s+|un\s+)?(?:tribunal(?:es)?|juzgados?|juez)|"
+     r"r[eé]gimen\s+de\s+presentaciones|presentaciones\s+peri[oó]dicas|subjected\s+to|sometid[oa]s\s+a|under\s+(?:court|judicial)\s+supervision|"
      r"procesos?\s+abiertos?|open\s+cases|bajo\s+medidas|subject\s+to\s+(?:court|judicial|precautionary|restrictions|"
      r"conditions)\S*", "under_court_measures"),
     (r"amnest\w*|amnist\w*|pardon\w*|indult\w*|clemency|clemencia|beneficiari[oa]s\s+de\s+(?:la\s+)?(?:ley|amnist)\w*|"
      r"beneficiaries\s+of\s+the\s+(?:law|amnesty)|benefici(?:ados|adas)\s+(?:por|con)\s+(?:la\s+)?(?:ley|amnist)\w*|"
      r"acogid[oa]s\s+a\s+la\s+ley|covered\s+by\s+the\s+(?:law|amnesty)", "amnesty_granted"),
-    (r"excarcel\w*|liberad[oa]s?|quedar(?:on|án|ían|á)?\s+en\s+libertad|walk(?:ed|s)?\s+free|go\s+free|full\s+freedom|liberaci[oó]n(?:es)?|liberar(?:on|á|an)?|liber[oó]|libera\b|liberan\b|"
+    (r"excarcel\w*|liberad[oa]s?|(?:quedar(?:on|án|ían|á)?|quedado|qued[oó])\s+en\s+libertad|walk(?:ed|s)?\s+free|go\s+free|full\s+freedom|liberaci[oó]n(?:es)?|liberar(?:on|á|an)?|liber[oó]|libera\b|liberan\b|"
      r"pu(?:esto|esta|estos|estas)\s+en\s+libertad|sal(?:ieron|ió|en)\s+(?:de\s+(?:prisi[oó]n|la\s+c[aá]rcel|"
      r"las\s+c[aá]rceles|los\s+centros|\w+\s+\w+)|en\s+libertad)|libertad\s+plena|plena\s+libertad|"
      r"(?:recobr|recuper|obtuv|obten)\w*\s+(?:su\s+|la\s+)?libertad|releas\w*|freed|frees|set\s+free|"
@@ -351,7 +357,15 @@ REPORT_VERBS = (
     r"registraba|contaba|estimaba|cifraba|reportaba|señalaba|indicaba|publicó|difundió|emitió\s+un\s+comunicado|contó|calcula|calculó|reveló|manifestó|"
     r"reconoció|admitió|escribió|tuiteó|precisa|sumó|actualizó|ha\s+verificado|ha\s+documentado|ha\s+registrado|"
     r"has\s+verified|has\s+documented|has\s+registered|has\s+recorded|has\s+confirmed|have\s+confirmed|"
-    r"have\s+verified|have\s+documented|ha\s+confirmado|han\s+confirmado|han\s+verificado|han\s+documentado"
+    r"have\s+verified|have\s+documented|ha\s+confirmado|han\s+confirmado|han\s+verificado|han\s+documentado|"
+    # less common claim verbs
+    r"tallies|tally|reckons|pegged|pegs|cited|cites|stressed|emphasi[sz]ed|argued|argues|testified|disclosed|"
+    r"updated|logged|tracks|tracked|asserted|asserts|contends|alleged|alleges|observed|highlighted|showed|shows|"
+    r"put\s+the\s+(?:number|figure|total|count)|puts\s+the\s+(?:number|figure|total|count)|told\s+reporters|"
+    r"subrayó|insistió|lamentó|alertó|expuso|puntualizó|aclaró|comentó|refirió|apuntó|aseveró|enfatizó|remarcó|"
+    r"acotó|reiteró|divulgó|ofreció|elevó|contabilizaron|registraron|documentaron|verificaron|cifraron|"
+    r"calcularon|constató|constataron|ha\s+contabilizado|han\s+contabilizado|has\s+counted|have\s+counted|"
+    r"has\s+tallied|tiene\s+registrad[oa]s|lleva\s+contabilizad[oa]s|lleva\s+registrad[oa]s|muestran|muestra"
 )
 REPORT_VERB_RE = re.compile(rf"\b(?:{REPORT_VERBS})\b", FLAGS)
 POSSESSIVE_COUNT_RE = re.compile(
@@ -394,7 +408,10 @@ CLAUSE_BREAK_RE = re.compile(r"[;–—]|,\s+(?:but|pero|while|mientras|whereas|
 PARENTHETICAL_RE = re.compile(r"\([^)]*\)")
 CUMULATIVE_SCOPE_RE = re.compile(
     r"\b(?:(?:since|desde)\s+(?:the\s+|el\s+|la\s+|que\s+|los\s+|las\s+)?[^,;:.()]{2,45}|"
-    r"so\s+far\s+this\s+(?:year|month)|en\s+lo\s+que\s+va\s+(?:de|del)\s+(?:año|mes)(?:\s+\d{4})?|"
+    r"so\s+far(?:\s+this\s+(?:year|month))?|en\s+lo\s+que\s+va\s+(?:de|del)\s+(?:año|mes)(?:\s+\d{4})?|"
+    r"in\s+(?:this|that)\s+time|en\s+(?:este|ese)\s+(?:tiempo|lapso|per[ií]odo)|hasta\s+ahora|hasta\s+la\s+fecha|"
+    r"to\s+date|thus\s+far|since\s+then|desde\s+entonces|in\s+total|en\s+total|a\s+la\s+fecha|"
+    r"(?:in|over|during)\s+(?:the\s+)?(?:first|primer|primeras?)\s+(?:\w+\s+)?(?:weeks?|months?|days?)|"
     r"(?:in|over|during)\s+the\s+(?:last|past)\s+(?:\w+\s+)?(?:months?|weeks?|days?|years?)|"
     r"en\s+(?:el|los|las)\s+(?:último|últimos|últimas)\s+(?:\w+\s+)?(?:mes|meses|semanas|días|años)|"
     r"(?:after|following|tras|despu[eé]s\s+de)\s+(?:the\s+|las\s+|los\s+|la\s+)?(?:\d{4}\s+)?(?:presidential\s+)?"
@@ -452,5 +469,64 @@ REPORTED_BARE_BEFORE_RE = re.compile(
     r"\b(?:ha\s+|han\s+|has\s+|have\s+)?(?:verificado|verified|contabilizado|counted|registrado|registered|"
     r"documentado|documented|confirmado|confirmed|contabiliza|registra|cuenta|counts)\s+"
     r"(?:solo\s+|only\s+|apenas\s+|just\s+)?$",
+    FLAGS,
+)
+
+# ----------------------------------------------------------------------------- second-round rules
+# Hedges that are verbs ('ya superan las 1.500', 'rondan los 800'): the subject names what is counted.
+VERB_HEDGE_RE = re.compile(
+    r"(?:superan?|sobrepasan?|rondan?|exceeds?|exceeded|surpass(?:es|ed)?|tops?|topped)\b", FLAGS
+)
+# A comparison point: 'up from about 900', 'frente a los 700 de diciembre'; it counts what its neighbour counts.
+COMPARED_BEFORE_RE = re.compile(
+    r"\b(?:up|down)\s+from|\bcompared\s+(?:with|to)|\bfrente\s+a(?:\s+(?:los|las))?|\bcontra\s+(?:los|las)|"
+    r"\bcomparad[oa]s?\s+con(?:\s+(?:los|las))?|\brespecto\s+a(?:\s+(?:los|las))?|\bfrom\s+(?:a\s+)?"
+    r"(?:previous|earlier)\s+(?:count|tally|figure)\s+of\s*$",
+    FLAGS,
+)
+# 'casos registrados' in an NGO's count are people held: 'de los 1.085 casos registrados'.
+CASES_RECORDED_RE = re.compile(
+    r"^\s+(?:registrad|documentad|verificad|contabilizad|recorded|registered|documented|verified|on\s+(?:its|the|their)"
+    r"\s+list|en\s+(?:su|sus)\s+(?:lista|registros?))",
+    FLAGS,
+)
+# Sub-counts of a total stated just before: 'entre ellas 41 militares', 'including five journalists'.
+BREAKDOWN_BEFORE_RE = re.compile(
+    r"\b(?:entre\s+(?:ell[oa]s|l[oa]s\s+cuales|quienes)|de\s+(?:ell[oa]s|l[oa]s\s+cuales)|among\s+(?:them|whom|those)|"
+    r"of\s+(?:them|whom)|including|includes|included|incluid[oa]s|incluyendo|incluye|such\s+as|como\s+son|"
+    r"in\s+particular|en\s+particular)\b[^.;:]{0,25}$",
+    FLAGS,
+)
+BREAKDOWN_AFTER_RE = re.compile(r"^\s+(?:of\s+(?:them|whom)|de\s+(?:ell[oa]s|l[oa]s\s+cuales))\b", FLAGS)
+# 'Of the 1,085 ...', 'de los 1.085 casos ...': a partitive total whose sub-counts follow.
+PARTITIVE_BEFORE_RE = re.compile(r"\b(?:of|de|out\s+of|among|entre)\s+(?:the|los|las|those|these|estos|estas)\s+$", FLAGS)
+COORDINATED_RE = re.compile(r"^\s*(?:,|,?\s*and|,?\s*y|,?\s*e|,?\s*as\s+well\s+as|,?\s*plus|,?\s*m[aá]s)\s*$", FLAGS)
+# What happened to people that is no count of the pipeline's metrics: a transfer, a hunger strike.
+OTHER_PREDICATE_RE = re.compile(
+    r"^\s*(?:[\w-]+\s+){0,3}?(?:(?:had\s+been|have\s+been|were|was|fueron|han\s+sido|habían\s+sido)\s+)?"
+    r"(?:moved|transferred|relocated|trasladad[oa]s|transferid[oa]s|llevad[oa]s|sent\s+to|enviad[oa]s|"
+    r"went\s+on\s+(?:a\s+)?hunger\s+strike|(?:are|están|se\s+declararon)\s+en\s+huelga|on\s+hunger\s+strike|"
+    r"en\s+huelga\s+de\s+hambre|iniciaron\s+una\s+huelga|testified|declararon\s+ante|visited|visitaron)\b",
+    FLAGS,
+)
+# An organisation named earlier in the article: 'la organización', 'the group', 'la ONG' (not 'la ONG Foro Penal').
+ORG_ANAPHOR_RE = re.compile(
+    r"\b(?:[Ll]a\s+(?:organizaci[oó]n|ONG|agrupaci[oó]n|instituci[oó]n|entidad|asociaci[oó]n|coalici[oó]n)|"
+    r"[Ee]l\s+(?:grupo|organismo|colectivo|observatorio)|[Tt]he\s+(?:organi[sz]ation|NGO|group|rights\s+group|"
+    r"watchdog|monitor|coalition|association|observatory))\b(?!\s+(?:[A-ZÁÉÍÓÚÑ]|de\s+(?:[A-ZÁÉÍÓÚÑ]|derechos)|of\s+[A-Z]))"
+)
+# 'sus registros', 'its count', 'their tally': the claimant named most recently.
+POSSESSIVE_RECORDS_RE = re.compile(
+    r"\b(?:sus?|its|their|nuestr[oa]s?|our)\s+(?:(?:own|latest|most\s+recent|updated|último|última|más\s+reciente|"
+    r"propi[oa]s?)\s+)?(?:registros?|cifras?|datos|conteos?|balances?|listas?|listados?|bases?\s+de\s+datos|count|tally|"
+    r"figures|records|data|list|database|numbers)\b",
+    FLAGS,
+)
+# A stated cut-off day: 'al corte del 5 de enero', 'as of January 12', 'hasta el 3 de febrero'.
+AS_OF_RE = re.compile(
+    rf"\b(?:(?:al|con)\s+corte\s+(?:del|de|al|a)\s+|(?:as\s+of|as\s+at|through|until|up\s+to)\s+|"
+    rf"hasta\s+(?:el\s+)?|actualizad[oa]s?\s+al\s+|al\s+)"
+    rf"(?:(?:{MONTHS})\s+\d{{1,2}}(?!\d)(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|\d{{1,2}}\s+(?:de\s+)?(?:{MONTHS})"
+    rf"(?:\s+(?:de\s+|del\s+)?\d{{4}})?)",
     FLAGS,
 )
