@@ -52,7 +52,8 @@ most specific source among its mentions; 'these 379 prisoners' refers back and i
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from bisect import bisect_left
+from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
@@ -64,6 +65,10 @@ __all__ = ["extract_figures", "split_sentences", "parse_number_words"]
 
 # Source specificity: when mentions of one figure disagree on source, the most specific wins.
 _GENERIC_SOURCES = {"unattributed": 0, "ngo": 1}
+# Claimants that 'la organización', 'the group' or 'its count' can refer back to.
+_ORG_SOURCES = frozenset({"foro_penal", "jep", "provea", "clippve", "un", "ngo"})
+_PERSON_ORG_SOURCES = frozenset({"foro_penal", "jep", "provea", "clippve"})
+_FLOW_METRICS = frozenset({"released", "amnesty_granted", "arrested"})
 
 _SENTENCE_END_RE = re.compile(r"(?<=[.!?…])[”\"»’')\]]*\s+(?=[“\"«¿¡(\[]?[A-ZÁÉÍÓÚÑ0-9])")
 _ABBREVIATIONS = frozenset(
@@ -133,6 +138,37 @@ class _Core:
 class _Lexicon:
     pattern: re.Pattern[str] | None
     sources: dict[str, str]
+    # names an anaphor such as 'la organización' may refer to: organisations, then their spokespeople
+    antecedents: dict[str, str] = field(default_factory=dict)
+
+
+class _ArticleContext:
+    """What the article has named so far: 'la organización' or 'its count' refer to the latest organisation.
+
+    The organisations are found once per article, and only when an anaphor needs them.
+    """
+
+    def __init__(self, text: str, lex: _Lexicon) -> None:
+        self.text = text
+        self.lex = lex
+        self._found: dict[str, tuple[list[int], list[tuple[str, str]]]] | None = None
+
+    def org_before(self, position: int) -> tuple[str, str] | None:
+        if self._found is None:
+            self._found = {"org": ([], []), "person": ([], [])}
+            if self.lex.pattern is not None:
+                for m in self.lex.pattern.finditer(self.text):
+                    name = " ".join(m.group(0).lower().split())
+                    kind = self.lex.antecedents.get(name)
+                    if kind is not None:
+                        self._found[kind][0].append(m.start())
+                        self._found[kind][1].append((self.lex.sources[name], m.group(0)))
+        for kind in ("org", "person"):
+            starts, mentions = self._found[kind]
+            idx = bisect_left(starts, position)
+            if idx > 0:
+                return mentions[idx - 1]
+        return None
 
 
 # ----------------------------------------------------------------------------- public entry point
@@ -151,6 +187,7 @@ def extract_figures(
     if lang not in ("es", "en"):
         lang = _guess_language(text)
     pub_date = _parse_iso_date(published)
+    context = _ArticleContext(text, lex)
     found: list[tuple[Figure, str]] = []
     seen_lines: set[str] = set()
     for line_start, line in _lines(text):
@@ -158,31 +195,39 @@ def extract_figures(
         if key in seen_lines or _is_boilerplate(line):
             continue
         seen_lines.add(key)
-        earlier_sentences: list[str] = []
+        earlier_sentences: list[tuple[int, str]] = []
         for s_start, s_end in split_sentences(line):
             sentence = line[s_start:s_end]
             offset = line_start + s_start
-            previous = _PreviousSpeaker(list(earlier_sentences), lex)
+            previous = _PreviousSpeaker(list(earlier_sentences), lex, context, offset)
             found.extend(_sentence_figures(sentence, offset, lang, lex, previous, pub_date, found))
-            earlier_sentences.append(sentence)
+            earlier_sentences.append((offset, sentence))
     return _merge_restatements(found)
 
 
 class _PreviousSpeaker:
     """Who spoke last in the paragraph, worked out only when a quote or 'en sus registros' needs it."""
 
-    def __init__(self, sentences: list[str], lex: _Lexicon) -> None:
+    def __init__(
+        self, sentences: list[tuple[int, str]], lex: _Lexicon, context: _ArticleContext, offset: int
+    ) -> None:
         self.sentences = sentences
         self.lex = lex
+        self.context = context
+        self.offset = offset  # where the current sentence starts in the article
 
     def __call__(self) -> tuple[str, str] | None:
-        for sentence in reversed(self.sentences):
-            entities = _entities(sentence, self.lex)
+        for offset, sentence in reversed(self.sentences):
+            entities = _entities(sentence, self.lex, self.context, offset)
             speakers = _speakers(sentence, entities)
             found = (speakers[0][2], speakers[0][3]) if speakers else _any_specific_entity(entities)
             if found:
                 return found
         return None
+
+    def article_org(self) -> tuple[str, str] | None:
+        """The organisation named most recently before this sentence, in any paragraph."""
+        return self.context.org_before(self.offset)
 
 
 def split_sentences(paragraph: str) -> list[tuple[int, int]]:
@@ -293,13 +338,23 @@ def _word_kind(word: str) -> str:
 # ----------------------------------------------------------------------------- lexicon
 def _compile_lexicon(lexicon: LexiconSettings) -> _Lexicon:
     sources: dict[str, str] = {}
+    antecedents: dict[str, str] = {}
     for name, source in {**lexicon.organisations, **lexicon.people}.items():
-        sources[" ".join(name.lower().split())] = source
+        key = " ".join(name.lower().split())
+        sources[key] = source
+        is_org = name in lexicon.organisations
+        # a proper name ('Foro Penal', 'Human Rights Watch'), not a generic word such as 'NGOs' or 'ONG'
+        proper = source != "ngo" or (name[:1].isupper() and not name.isupper() and not name.endswith("s"))
+        if is_org and source in _ORG_SOURCES and proper:
+            antecedents[key] = "org"
+        elif not is_org and source in _PERSON_ORG_SOURCES:
+            antecedents[key] = "person"
     if not sources:
         return _Lexicon(None, {})
     names = sorted(sources, key=len, reverse=True)
     alternation = "|".join(r"\s+".join(re.escape(part) for part in n.split()) for n in names)
-    return _Lexicon(re.compile(rf"(?<![\w])(?:{alternation})(?![\w])", re.IGNORECASE), sources)
+    pattern = re.compile(rf"(?<![\w])(?:{alternation})(?![\w])", re.IGNORECASE)
+    return _Lexicon(pattern, sources, antecedents)
 
 
 @lru_cache(maxsize=1)
@@ -443,7 +498,7 @@ def _sentence_figures(
             accepted.append((core, *verdict))
     if not accepted:
         return []
-    entities = _entities(sentence, lex)
+    entities = _entities(sentence, lex, previous_speaker.context, offset)
     speakers = _speakers(sentence, entities)
     metrics: list[str | None] = []
     for idx, (core, noun_class, head, head_end) in enumerate(accepted):
@@ -452,7 +507,9 @@ def _sentence_figures(
         metrics.append(_metric(sentence, core, lb, rb, noun_class, head, head_end))
     for idx, (_core, noun_class, head, _he) in enumerate(accepted):
         # 'five journalists', '164 of them', '58 more': a subgroup or continuation takes its neighbour's metric
-        elliptic = noun_class in ("specific", "elliptic", "bare") or W.ELLIPTIC_HEAD_RE.match(" ".join(head.split()))
+        elliptic = noun_class in ("specific", "elliptic", "bare", "total") or W.ELLIPTIC_HEAD_RE.match(
+            " ".join(head.split())
+        )
         if metrics[idx] is None and elliptic:
             neighbours = [metrics[j] for j in sorted(range(len(accepted)), key=lambda j: abs(j - idx)) if j != idx]
             metrics[idx] = next((m for m in neighbours if m), None)
@@ -509,18 +566,25 @@ def _counts_people(sentence: str, core: _Core) -> tuple[str, str, int] | None:
         if not any(w.lower() in W.UNIT_WORDS for w in fill):
             for name in ("prisoner", "flow", "specific", "generic"):
                 if head.group(name):
-                    return name, head.group(name), core.end + head.end()
+                    words = head.group(name)
+                    if name == "generic" and words.lower() in ("cases", "casos"):
+                        # 'de los 1.085 casos registrados': an NGO's recorded cases are people held
+                        if W.CASES_RECORDED_RE.match(sentence, core.end + head.end()):
+                            return "prisoner", words, core.end + head.end()
+                    return name, words, core.end + head.end()
     left = sentence[max(0, core.start - 90) : core.start]
     right = sentence[core.end : core.end + 60]
     if W.BARE_VERB_AFTER_RE.match(right):  # '45 were freed', 'hundreds more remain'
         return "bare", "", core.end
     if core.vague:
         return None  # 'hundreds' alone is never a figure
+    if W.BARE_TOTAL_BEFORE_RE.search(left) or W.VERB_HEDGE_RE.match(sentence, core.start):
+        return "total", "", core.end  # 'la cifra asciende a 808', 'ya superan las 1.500': a running total
     if (
-        W.BARE_TOTAL_BEFORE_RE.search(left)
-        or W.REPORTED_BARE_BEFORE_RE.search(left)
+        W.REPORTED_BARE_BEFORE_RE.search(left)
         or W.BARE_ATTRIBUTED_AFTER_RE.match(right)
         or W.BARE_CLAIMED_AFTER_RE.match(right)
+        or W.COMPARED_BEFORE_RE.search(left)
     ):
         return "bare", "", core.end
     if W.MORE_AFTER_RE.match(right):  # '42 on Monday and 58 more on Tuesday': elliptical
@@ -566,6 +630,8 @@ def _metric(sentence: str, core: _Core, lb: int, rb: int, noun_class: str, head:
     if best is not None:
         return best[2]
     if noun_class == "prisoner":
+        if W.OTHER_PREDICATE_RE.match(sentence, head_end):
+            return None  # 'fifteen detainees had been moved to Tocorón': a transfer, not a count we keep
         lowered = head.lower()
         if lowered.startswith(("detenid", "arrestad", "detainee")) and (
             W.ARREST_CONTEXT_RE.search(sentence, core.end, rb) or lowered.startswith("arrestad")
@@ -576,7 +642,10 @@ def _metric(sentence: str, core: _Core, lb: int, rb: int, noun_class: str, head:
 
 
 # ----------------------------------------------------------------------------- attribution
-def _entities(sentence: str, lex: _Lexicon) -> list[tuple[int, int, str, str]]:
+def _entities(
+    sentence: str, lex: _Lexicon, context: _ArticleContext | None = None, offset: int = 0
+) -> list[tuple[int, int, str, str]]:
+    """Claimants named in the sentence; 'la organización', 'the group' stand for the latest organisation named."""
     if lex.pattern is None:
         return []
     out = []
@@ -584,6 +653,14 @@ def _entities(sentence: str, lex: _Lexicon) -> list[tuple[int, int, str, str]]:
         source = lex.sources.get(" ".join(m.group(0).lower().split()))
         if source:
             out.append((m.start(), m.end(), source, m.group(0)))
+    if context is not None:
+        for m in W.ORG_ANAPHOR_RE.finditer(sentence):
+            resolved = context.org_before(offset + m.start())
+            if resolved is None:
+                continue
+            out = [e for e in out if e[1] <= m.start() or e[0] >= m.end()]
+            out.append((m.start(), m.end(), resolved[0], resolved[1]))
+        out.sort()
     return out
 
 
@@ -669,13 +746,17 @@ def _source(
             shift = len(sentence) - len(sentence.lstrip('“"«( '))
             start, end = explicit[0].start("target") + shift, explicit[0].end("target") + shift
             found = _best_entity(entities, start, end)
-            return found or ("unattributed", _trim_unknown(explicit[0].group("target")))
+            if found:
+                return found
+            if not _refers_back(explicit[0].group(0)):
+                return "unattributed", _trim_unknown(explicit[0].group("target"))
+            explicit = []
     if explicit:
         m = explicit[0]
         found = _best_entity(entities, m.start("target"), m.end("target"))
         if found:
             return found
-        if not W.COREFERENCE_RE.search(m.group(0)):
+        if not _refers_back(m.group(0)):
             return "unattributed", _trim_unknown(m.group("target"))
     if speakers:
         nearest = min(speakers, key=lambda e: 0 if lb <= e[0] < rb else abs(e[0] - core.start) + 1)
@@ -689,18 +770,24 @@ def _source(
         found = _best_entity(entities, m.start("target"), m.end("target"))
         if found:
             return found
-        if not W.COREFERENCE_RE.search(m.group(0)):
+        if not _refers_back(m.group(0)):
             return "unattributed", _trim_unknown(m.group("target"))
     quoted = _inside_quote(sentence, core.start)
-    if W.COREFERENCE_RE.search(sentence) or quoted:
+    refers_back = _refers_back(sentence)
+    if refers_back or quoted:
         found = previous_speaker()
         if found is not None:
             return found
-    if W.COREFERENCE_RE.search(sentence):
-        found = _any_specific_entity(entities)
+    if refers_back:
+        found = _any_specific_entity(entities) or previous_speaker.article_org()
         if found:
             return found
     return "unattributed", ""
+
+
+def _refers_back(text: str) -> bool:
+    """'en sus registros', 'according to its count': the claimant was named before."""
+    return W.COREFERENCE_RE.search(text) is not None or W.POSSESSIVE_RECORDS_RE.search(text) is not None
 
 
 def _trim_unknown(target: str) -> str:

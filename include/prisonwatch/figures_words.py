@@ -409,7 +409,7 @@ PARENTHETICAL_RE = re.compile(r"\([^)]*\)")
 CUMULATIVE_SCOPE_RE = re.compile(
     r"\b(?:(?:since|desde)\s+(?:the\s+|el\s+|la\s+|que\s+|los\s+|las\s+)?[^,;:.()]{2,45}|"
     r"so\s+far(?:\s+this\s+(?:year|month))?|en\s+lo\s+que\s+va\s+(?:de|del)\s+(?:año|mes)(?:\s+\d{4})?|"
-    r"in\s+(?:this|that)\s+time|en\s+(?:este|ese)\s+(?:tiempo|lapso|per[ií]odo)|hasta\s+ahora|hasta\s+la\s+fecha|"
+    r"in\s+(?:this|that)\s+time|hasta\s+hoy|up\s+to\s+now|until\s+now|en\s+(?:este|ese)\s+(?:tiempo|lapso|per[ií]odo)|hasta\s+ahora|hasta\s+la\s+fecha|"
     r"to\s+date|thus\s+far|since\s+then|desde\s+entonces|in\s+total|en\s+total|a\s+la\s+fecha|"
     r"(?:in|over|during)\s+(?:the\s+)?(?:first|primer|primeras?)\s+(?:\w+\s+)?(?:weeks?|months?|days?)|"
     r"(?:in|over|during)\s+the\s+(?:last|past)\s+(?:\w+\s+)?(?:months?|weeks?|days?|years?)|"
@@ -425,7 +425,10 @@ EVENT_SCOPE_RE = re.compile(
     rf"today|yesterday|hoy|ayer|on\s+(?:{MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|"
     rf"on\s+\d{{1,2}}\s+(?:{MONTHS})(?:\s+\d{{4}})?|el\s+\d{{1,2}}\s+de\s+(?:{MONTHS})(?:\s+(?:de|del)\s+\d{{4}})?|"
     rf"(?:in|en)\s+(?:{MONTHS})(?:\s+(?:de\s+)?\d{{4}})?|"
-    rf"(?:this|last|esta|la\s+pasada|la\s+última)\s+(?:week|semana)|en\s+una\s+sola\s+jornada|in\s+a\s+single\s+day)",
+    rf"(?:this|last|esta|la\s+pasada|la\s+última)\s+(?:week|semana)|en\s+una\s+sola\s+jornada|in\s+a\s+single\s+day|"
+    rf"(?:la\s+)?(?:madrugada|noche|mañana|tarde)\s+del?\s+(?:pasado\s+)?(?:{WEEKDAYS})|esta\s+(?:madrugada|mañana|noche)|"
+    rf"(?:this|last|over\s+the|on\s+the|(?:during|over)\s+the\s+past)\s+weekend|(?:este|el\s+pasado|el)\s+fin\s+de\s+semana|"
+    rf"overnight|on\s+(?:Christmas|New\s+Year)|en\s+(?:A[ñn]o\s+Nuevo|Nochevieja))",
     FLAGS,
 )
 DATE_IN_SCOPE_RE = re.compile(
@@ -479,9 +482,9 @@ VERB_HEDGE_RE = re.compile(
 )
 # A comparison point: 'up from about 900', 'frente a los 700 de diciembre'; it counts what its neighbour counts.
 COMPARED_BEFORE_RE = re.compile(
-    r"\b(?:up|down)\s+from|\bcompared\s+(?:with|to)|\bfrente\s+a(?:\s+(?:los|las))?|\bcontra\s+(?:los|las)|"
+    r"(?:\b(?:up|down)\s+from|\bcompared\s+(?:with|to)|\bfrente\s+a(?:\s+(?:los|las))?|\bcontra\s+(?:los|las)|"
     r"\bcomparad[oa]s?\s+con(?:\s+(?:los|las))?|\brespecto\s+a(?:\s+(?:los|las))?|\bfrom\s+(?:a\s+)?"
-    r"(?:previous|earlier)\s+(?:count|tally|figure)\s+of\s*$",
+    r"(?:previous|earlier)\s+(?:count|tally|figure)\s+of)\s+$",
     FLAGS,
 )
 # 'casos registrados' in an NGO's count are people held: 'de los 1.085 casos registrados'.
