@@ -11,6 +11,8 @@ export AIRFLOW__CORE__PLUGINS_FOLDER ?= $(CURDIR)/plugins
 export AIRFLOW__CORE__PARALLELISM ?= 4
 export PRISONWATCH_HOME ?= $(CURDIR)
 export PYTHONPATH := $(CURDIR)/include:$(PYTHONPATH)
+# `airflow standalone` starts its components as `airflow ...` found on PATH.
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 # One-off `airflow dags test` runs: Airflow 3.3.2 fails them for DAGs with a deadline (see dags/prisonwatch_monitor.py).
 ONE_OFF := PRISONWATCH_NO_DEADLINE=1
 

@@ -41,9 +41,29 @@ sys.path.insert(0, str(BENCH_DIR))
 import corpus  # noqa: E402  (bench/ is not a package)
 
 SECTIONS = ("corpus", "pipeline", "figures", "store", "poll", "dagparse", "memory", "dagtest")
-LIBRARIES = ("trafilatura", "lxml", "feedparser", "httpx", "duckdb", "pyarrow", "numpy", "apache-airflow", "py3langid")
-HEAVY_MODULES = ("trafilatura", "duckdb", "feedparser", "lxml", "httpx", "prisonwatch.pipeline", "prisonwatch.store",
-                 "prisonwatch.articles", "prisonwatch.figures", "prisonwatch.tasks")
+LIBRARIES = (
+    "trafilatura",
+    "lxml",
+    "feedparser",
+    "httpx",
+    "duckdb",
+    "pyarrow",
+    "numpy",
+    "apache-airflow",
+    "py3langid",
+)
+HEAVY_MODULES = (
+    "trafilatura",
+    "duckdb",
+    "feedparser",
+    "lxml",
+    "httpx",
+    "prisonwatch.pipeline",
+    "prisonwatch.store",
+    "prisonwatch.articles",
+    "prisonwatch.figures",
+    "prisonwatch.tasks",
+)
 
 
 # ------------------------------------------------------------------ results
@@ -172,8 +192,13 @@ def write_config(folder: Path, feeds: list[dict[str, str]], db_name: str = "pw.d
 
     config = yaml.safe_load(DEFAULT_CONFIG_PATH.read_text(encoding="utf-8"))
     config["feeds"] = feeds
-    config["fetch"].update(allow_hosts=["127.0.0.1"], per_host_delay_seconds=0.0, retries=1,
-                           backoff_base_seconds=0.2, max_articles_per_feed=1000)
+    config["fetch"].update(
+        allow_hosts=["127.0.0.1"],
+        per_host_delay_seconds=0.0,
+        retries=1,
+        backoff_base_seconds=0.2,
+        max_articles_per_feed=1000,
+    )
     config["store"].update(db_path=str(folder / db_name), staging_dir=str(folder / "staging"))
     config["report"]["out_dir"] = str(folder / "reports")
     path = folder / "prisonwatch.yaml"
@@ -194,7 +219,10 @@ def served_pages(site_dir: Path, base_url: str) -> list[tuple[str, bytes]]:
     """(URL, bytes as the server sends them) of every generated article."""
     manifest = json.loads((site_dir / "manifest.json").read_text(encoding="utf-8"))
     return [
-        (f"{base_url}/{a['path']}", (site_dir / a["path"]).read_bytes().replace(b"{{BASE_URL}}", base_url.encode()))
+        (
+            f"{base_url}/{a['path']}",
+            (site_dir / a["path"]).read_bytes().replace(b"{{BASE_URL}}", base_url.encode()),
+        )
         for a in manifest["articles"]
     ]
 
@@ -251,14 +279,33 @@ def section_corpus(bench: Bench) -> None:
     arts = manifest["articles"]
     words = sorted(a["words"] for a in arts)
     sizes = sorted((site(bench, n) / a["path"]).stat().st_size for a in arts)
-    bench.add("corpus", "articles generated", f"{len(arts)} ({sum(a['relevant'] for a in arts)} relevant, "
-              f"{sum(a['language'] == 'es' for a in arts)} es)", "", f"in {elapsed:.2f} s")
-    bench.add("corpus", "words per article (median)", float(statistics.median(words)), "words",
-              f"{words[0]}–{words[-1]}")
-    bench.add("corpus", "page size (median)", statistics.median(sizes) / 1000, "kB", f"{sizes[0] / 1000:.0f}–"
-              f"{sizes[-1] / 1000:.0f} kB")
-    bench.add("corpus", "figures stated per relevant article (mean)",
-              sum(len(a["figures"]) for a in arts) / max(1, sum(a["relevant"] for a in arts)), "figures")
+    bench.add(
+        "corpus",
+        "articles generated",
+        f"{len(arts)} ({sum(a['relevant'] for a in arts)} relevant, {sum(a['language'] == 'es' for a in arts)} es)",
+        "",
+        f"in {elapsed:.2f} s",
+    )
+    bench.add(
+        "corpus",
+        "words per article (median)",
+        float(statistics.median(words)),
+        "words",
+        f"{words[0]}–{words[-1]}",
+    )
+    bench.add(
+        "corpus",
+        "page size (median)",
+        statistics.median(sizes) / 1000,
+        "kB",
+        f"{sizes[0] / 1000:.0f}–{sizes[-1] / 1000:.0f} kB",
+    )
+    bench.add(
+        "corpus",
+        "figures stated per relevant article (mean)",
+        sum(len(a["figures"]) for a in arts) / max(1, sum(a["relevant"] for a in arts)),
+        "figures",
+    )
 
 
 def section_pipeline(bench: Bench) -> None:
@@ -301,32 +348,75 @@ def section_pipeline(bench: Bench) -> None:
                 per_step[name].append(seconds)
         # the pieces of article extraction, on the same pages (warm)
         texts = [articles.decode_html(body)[0] for _, body in pages]
-        inline = [timed(lambda t=t, u=u: articles._extract_inline(t, u))[0] for t, (u, _) in zip(texts, pages)]
-        bounded = [timed(lambda t=t, u=u: articles.extract_page(t, u, budget=20.0))[0]
-                   for t, (u, _) in zip(texts, pages)]
+        pairs = list(zip(texts, [u for u, _ in pages], strict=True))
+        inline = [timed(lambda t=t, u=u: articles._extract_inline(t, u))[0] for t, u in pairs]
+        bounded = [timed(lambda t=t, u=u: articles.extract_page(t, u, budget=20.0))[0] for t, u in pairs]
         bare = [timed(lambda b=b, u=u: trafilatura.extract(b, url=u))[0] for u, b in pages]
     floor_s, total_s = statistics.median(floors), statistics.median(totals)
     ratio = total_s / floor_s
-    bench.details["pipeline_summary"] = {k: summary.get(k) for k in (
-        "articles_new", "articles_duplicate", "articles_near_duplicate", "articles_irrelevant", "articles_failed",
-        "figures_new", "flags_new", "flags_corroborated")}
-    bench.add("pipeline", f"floor: bare trafilatura.extract, {n} pages", n / floor_s, "pages/s",
-              spread(floors, 1, " s total"))
-    bench.add("pipeline", "whole pipeline (poll→fetch→extract→figures→store→match)", n / total_s, "articles/s",
-              spread(totals, 1, " s total"), target(ratio <= 1.3, f"{ratio:.2f}× the floor (target ≤ 1.3×)"))
+    bench.details["pipeline_summary"] = {
+        k: summary.get(k)
+        for k in (
+            "articles_new",
+            "articles_duplicate",
+            "articles_near_duplicate",
+            "articles_irrelevant",
+            "articles_failed",
+            "figures_new",
+            "flags_new",
+            "flags_corroborated",
+        )
+    }
+    bench.add(
+        "pipeline",
+        f"floor: bare trafilatura.extract, {n} pages",
+        n / floor_s,
+        "pages/s",
+        spread(floors, 1, " s total"),
+    )
+    bench.add(
+        "pipeline",
+        "whole pipeline (poll→fetch→extract→figures→store→match)",
+        n / total_s,
+        "articles/s",
+        spread(totals, 1, " s total"),
+        target(ratio <= 1.3, f"{ratio:.2f}× the floor (target ≤ 1.3×)"),
+    )
     for name in STEPS:
         share = statistics.median(per_step[name])
-        bench.add("pipeline", f"  step {name}", share * 1000 / n, "ms/article", spread(per_step[name], 1, " s"),
-                  f"{share / floor_s:.2f}× floor")
+        bench.add(
+            "pipeline",
+            f"  step {name}",
+            share * 1000 / n,
+            "ms/article",
+            spread(per_step[name], 1, " s"),
+            f"{share / floor_s:.2f}× floor",
+        )
     s = bench.details["pipeline_summary"]
-    bench.add("pipeline", "  run outcome", f"{s['articles_new']} new, {s['articles_irrelevant']} irrelevant, "
-              f"{s['articles_near_duplicate']} near-dup, {s['articles_failed']} failed, {s['figures_new']} figures, "
-              f"{s['flags_new']} flags")
+    bench.add(
+        "pipeline",
+        "  run outcome",
+        f"{s['articles_new']} new, {s['articles_irrelevant']} irrelevant, "
+        f"{s['articles_near_duplicate']} near-dup, {s['articles_failed']} failed, {s['figures_new']} figures, "
+        f"{s['flags_new']} flags",
+    )
     bench.add("pipeline", "  per page: bare trafilatura.extract", statistics.median(bare) * 1000, "ms", "median")
-    bench.add("pipeline", "  per page: trafilatura with metadata (inline)", statistics.median(inline) * 1000, "ms",
-              "median", f"{statistics.median(inline) / statistics.median(bare):.2f}× bare")
-    bench.add("pipeline", "  per page: articles.extract_page (checks + bounded)", statistics.median(bounded) * 1000,
-              "ms", "median", f"{statistics.median(bounded) / statistics.median(bare):.2f}× bare")
+    bench.add(
+        "pipeline",
+        "  per page: trafilatura with metadata (inline)",
+        statistics.median(inline) * 1000,
+        "ms",
+        "median",
+        f"{statistics.median(inline) / statistics.median(bare):.2f}× bare",
+    )
+    bench.add(
+        "pipeline",
+        "  per page: articles.extract_page (checks + bounded)",
+        statistics.median(bounded) * 1000,
+        "ms",
+        "median",
+        f"{statistics.median(bounded) / statistics.median(bare):.2f}× bare",
+    )
 
 
 def section_figures(bench: Bench) -> None:
@@ -348,20 +438,43 @@ def section_figures(bench: Bench) -> None:
     for language in ("es", "en"):
         texts = [(t, a["published"]) for a, _, t in extracted if a["language"] == language]
         sentences = sum(len(split_sentences(p)) for t, _ in texts for p in t.split("\n"))
-        samples = [timed(lambda: [extract_figures(t, language=language, published=d) for t, d in texts])[0]
-                   for _ in range(repeats)]
+
+        def run(texts: list[tuple[str, str]] = texts, language: str = language) -> None:
+            for text, day in texts:
+                extract_figures(text, language=language, published=day)
+
+        samples = [timed(run)[0] for _ in range(repeats)]
         found = sum(len(extract_figures(t, language=language, published=d)) for t, d in texts)
-        bench.add("figures", f"figure extraction, {language} ({len(texts)} articles, {sentences} sentences)",
-                  sentences / statistics.median(samples), "sentences/s", spread(samples, 1, " s"),
-                  f"{found} figures found")
+        bench.add(
+            "figures",
+            f"figure extraction, {language} ({len(texts)} articles, {sentences} sentences)",
+            sentences / statistics.median(samples),
+            "sentences/s",
+            spread(samples, 1, " s"),
+            f"{found} figures found",
+        )
     a, body, text = min(extracted, key=lambda x: abs(x[0]["words"] - 800))
-    fig = [timed(lambda: extract_figures(text, language=a["language"], published=a["published"]))[0]
-           for _ in range(repeats * 3)]
+    fig = [
+        timed(lambda: extract_figures(text, language=a["language"], published=a["published"]))[0]
+        for _ in range(repeats * 3)
+    ]
     traf = [timed(lambda: trafilatura.extract(body))[0] for _ in range(repeats * 3)]
-    bench.add("figures", f"one {a['words']}-word article ({a['language']}): figures", statistics.median(fig) * 1000,
-              "ms", spread(fig, 1000, " ms"))
-    bench.add("figures", "  same article: trafilatura.extract", statistics.median(traf) * 1000, "ms",
-              spread(traf, 1000, " ms"), f"figures = {statistics.median(fig) / statistics.median(traf):.2f}× extraction")
+    bench.add(
+        "figures",
+        f"one {a['words']}-word article ({a['language']}): figures",
+        statistics.median(fig) * 1000,
+        "ms",
+        spread(fig, 1000, " ms"),
+    )
+    ratio = statistics.median(fig) / statistics.median(traf)
+    bench.add(
+        "figures",
+        "  same article: trafilatura.extract",
+        statistics.median(traf) * 1000,
+        "ms",
+        spread(traf, 1000, " ms"),
+        f"figures = {ratio:.2f}× extraction",
+    )
 
 
 def section_store(bench: Bench) -> None:
@@ -376,10 +489,21 @@ def section_store(bench: Bench) -> None:
         ms = result["median_ms"]
         compare = target(ms < 10, "target < 10 ms at 1M") if size >= 1_000_000 else ""
         extra = ", ".join(f"{k} {result[k]:.1f}" for k in ("store_ms", "match_ms") if k in result)
-        bench.add("store", f"store+match one article at {result.get('figures', size):,} figures", ms, "ms",
-                  f"p90 {result.get('p90_ms', float('nan')):.1f} ms; {extra}".rstrip("; "), compare)
-        bench.add("store", f"  database file at {size:,} figures", result.get("size_mb", float("nan")), "MB",
-                  f"built in {result.get('build_s', float('nan')):.1f} s")
+        bench.add(
+            "store",
+            f"store+match one article at {result.get('figures', size):,} figures",
+            ms,
+            "ms",
+            f"p90 {result.get('p90_ms', float('nan')):.1f} ms; {extra}".rstrip("; "),
+            compare,
+        )
+        bench.add(
+            "store",
+            f"  database file at {size:,} figures",
+            result.get("size_mb", float("nan")),
+            "MB",
+            f"built in {result.get('build_s', float('nan')):.1f} s",
+        )
         for path in folder.glob("*.duckdb*"):
             path.unlink()
 
@@ -409,12 +533,28 @@ def section_poll(bench: Bench) -> None:
                 requests.append(len(handler.requests_seen))
                 page_requests.append(sum(not p.startswith("/feeds/") for p in handler.requests_seen))
             wall = statistics.median(walls)
-            bench.add("poll", f"{len(feeds)} feeds answering {label}: whole run", wall, "s",
-                      spread(walls, 1, " s"), target(wall < 2, "target < 2 s"))
-            bench.add("poll", "  of which polling the feeds", statistics.median(poll_walls), "s",
-                      spread(poll_walls, 1, " s"))
-            bench.add("poll", "  requests at the server per run", f"{max(requests)} ({max(page_requests)} for pages)",
-                      "", f"articles_new={summary.get('articles_new')}")
+            bench.add(
+                "poll",
+                f"{len(feeds)} feeds answering {label}: whole run",
+                wall,
+                "s",
+                spread(walls, 1, " s"),
+                target(wall < 2, "target < 2 s"),
+            )
+            bench.add(
+                "poll",
+                "  of which polling the feeds",
+                statistics.median(poll_walls),
+                "s",
+                spread(poll_walls, 1, " s"),
+            )
+            bench.add(
+                "poll",
+                "  requests at the server per run",
+                f"{max(requests)} ({max(page_requests)} for pages)",
+                "",
+                f"articles_new={summary.get('articles_new')}",
+            )
 
 
 DAGPARSE_CHILD = r"""
@@ -455,18 +595,33 @@ def section_dagparse(bench: Bench) -> None:
     home = bench.workdir / "airflow-parse"
     home.mkdir(exist_ok=True)
     for path in sorted((REPO / "dags").glob("*.py")):
-        proc = subprocess.run([sys.executable, "-c", DAGPARSE_CHILD, str(path), json.dumps(HEAVY_MODULES)],
-                              env=airflow_env(home), capture_output=True, text=True, timeout=300)
+        proc = subprocess.run(
+            [sys.executable, "-c", DAGPARSE_CHILD, str(path), json.dumps(HEAVY_MODULES)],
+            env=airflow_env(home),
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         if proc.returncode != 0:
             bench.add("dagparse", path.name, "ERROR", "", proc.stderr.strip().splitlines()[-1][:120])
             continue
         r = json.loads(proc.stdout.strip().splitlines()[-1])
-        bench.add("dagparse", f"{path.name}: parse (Airflow already imported)", r["again"], "s",
-                  f"first {r['first']:.3f} s; {spread(r['again_all'], 1, ' s')}",
-                  target(r["again"] < 0.2, "target < 0.2 s"))
-        bench.add("dagparse", f"  {path.name}: heavy modules after import", ", ".join(r["heavy"]) or "none", "",
-                  f"{r['new_modules']} new modules on first import",
-                  "trafilatura/duckdb/pipeline: " + ("LOADED" if r["heavy"] else "none"))
+        bench.add(
+            "dagparse",
+            f"{path.name}: parse (Airflow already imported)",
+            r["again"],
+            "s",
+            f"first {r['first']:.3f} s; {spread(r['again_all'], 1, ' s')}",
+            target(r["again"] < 0.2, "target < 0.2 s"),
+        )
+        bench.add(
+            "dagparse",
+            f"  {path.name}: heavy modules after import",
+            ", ".join(r["heavy"]) or "none",
+            "",
+            f"{r['new_modules']} new modules on first import",
+            "trafilatura/duckdb/pipeline: " + ("LOADED" if r["heavy"] else "none"),
+        )
 
 
 MEMORY_CHILD = r"""
@@ -490,19 +645,35 @@ def section_memory(bench: Bench) -> None:
     with serve(site_dir) as (base_url, _handler):
         config = write_config(folder, corpus.feed_configs(base_url, site_dir))
         shutil.copy(seeded_db(bench), folder / "pw.duckdb")
-        wall, proc = timed(lambda: subprocess.run(
-            [sys.executable, "-c", MEMORY_CHILD, str(config), str(folder)], capture_output=True, text=True,
-            timeout=1800, env=dict(os.environ, PYTHONWARNINGS="ignore")))
+        wall, proc = timed(
+            lambda: subprocess.run(
+                [sys.executable, "-c", MEMORY_CHILD, str(config), str(folder)],
+                capture_output=True,
+                text=True,
+                timeout=1800,
+                env=dict(os.environ, PYTHONWARNINGS="ignore"),
+            )
+        )
     if proc.returncode != 0:
         bench.add("memory", f"monitoring run over {n} new articles", "ERROR", "", proc.stderr.strip()[-200:])
         return
     r = json.loads(proc.stdout.strip().splitlines()[-1])
     main_mb, child_mb = r["self_kb"] / 1024, r["children_kb"] / 1024
-    bench.add("memory", f"monitoring run over {n} new articles: peak RSS, main process", main_mb, "MB",
-              f"wall {wall:.1f} s, {r['articles_new']} stored, {r['figures_new']} figures",
-              target(main_mb + child_mb < 500, "main + extraction worker < 500 MB"))
-    bench.add("memory", "  peak RSS, largest child (extraction worker)", child_mb, "MB",
-              "shares most pages with the main process (fork)")
+    bench.add(
+        "memory",
+        f"monitoring run over {n} new articles: peak RSS, main process",
+        main_mb,
+        "MB",
+        f"wall {wall:.1f} s, {r['articles_new']} stored, {r['figures_new']} figures",
+        target(main_mb + child_mb < 500, "main + extraction worker < 500 MB"),
+    )
+    bench.add(
+        "memory",
+        "  peak RSS, largest child (extraction worker)",
+        child_mb,
+        "MB",
+        "shares most pages with the main process (fork)",
+    )
 
 
 DAGTEST_CHILD = r"""
@@ -534,23 +705,42 @@ def section_dagtest(bench: Bench) -> None:
         config = write_config(folder, corpus.feed_configs(base_url, site_dir))
         shutil.copy(seeded_db(bench), folder / "pw.duckdb")
         env = airflow_env(home, {"PRISONWATCH_CONFIG": str(config), "PRISONWATCH_HOME": str(folder)})
-        migrate_s, proc = timed(lambda: subprocess.run([airflow, "db", "migrate"], env=env, capture_output=True,
-                                                        text=True, timeout=600))
+        migrate_s, proc = timed(
+            lambda: subprocess.run([airflow, "db", "migrate"], env=env, capture_output=True, text=True, timeout=600)
+        )
         if proc.returncode != 0:
             bench.add("dagtest", "airflow db migrate", "ERROR", "", proc.stderr.strip()[-200:])
             return
-        subprocess.run([airflow, "pools", "import", str(REPO / "include" / "config" / "pools.json")], env=env,
-                       capture_output=True, check=True, timeout=300)
-        wall, proc = timed(lambda: subprocess.run([sys.executable, "-c", DAGTEST_CHILD, str(REPO / "dags")],
-                                                  env=env, capture_output=True, text=True, timeout=1800))
+        subprocess.run(
+            [airflow, "pools", "import", str(REPO / "include" / "config" / "pools.json")],
+            env=env,
+            capture_output=True,
+            check=True,
+            timeout=300,
+        )
+        wall, proc = timed(
+            lambda: subprocess.run(
+                [sys.executable, "-c", DAGTEST_CHILD, str(REPO / "dags")],
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=1800,
+            )
+        )
     lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("BENCH_RESULT ")]
     if proc.returncode != 0 or not lines:
         bench.add("dagtest", f"dag.test() over {n} articles", "ERROR", "", (proc.stderr or proc.stdout)[-200:])
         return
     r = json.loads(lines[-1].split(" ", 1)[1])
     bench.add("dagtest", "airflow db migrate (SQLite, once)", migrate_s, "s")
-    bench.add("dagtest", f"dag.test() of prisonwatch_monitor over {n} new articles", r["wall_s"], "s",
-              f"process {wall:.1f} s incl. Airflow import + DagBag {r['import_s']:.1f} s", f"run {r['state']}")
+    bench.add(
+        "dagtest",
+        f"dag.test() of prisonwatch_monitor over {n} new articles",
+        r["wall_s"],
+        "s",
+        f"process {wall:.1f} s incl. Airflow import + DagBag {r['import_s']:.1f} s",
+        f"run {r['state']}",
+    )
     by_task: dict[str, list[float]] = {}
     states: dict[str, set[str]] = {}
     for ti in r["tis"]:
@@ -560,8 +750,14 @@ def section_dagtest(bench: Bench) -> None:
     for task_id, secs in by_task.items():
         label = f"{len(secs)} mapped, max {max(secs):.2f} s" if len(secs) > 1 else ""
         bench.add("dagtest", f"  task {task_id}", sum(secs), "s", label, "/".join(sorted(states[task_id])))
-    bench.add("dagtest", "  Airflow overhead (wall − task time)", r["wall_s"] - task_sum, "s", "",
-              f"{(r['wall_s'] - task_sum) / r['wall_s']:.0%} of the run")
+    bench.add(
+        "dagtest",
+        "  Airflow overhead (wall − task time)",
+        r["wall_s"] - task_sum,
+        "s",
+        "",
+        f"{(r['wall_s'] - task_sum) / r['wall_s']:.0%} of the run",
+    )
 
 
 # ------------------------------------------------------------------ output
@@ -623,8 +819,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.markdown:
         args.markdown.write_text(text + "\n", encoding="utf-8")
     if args.json:
-        args.json.write_text(json.dumps({"machine": info, "rows": [r.__dict__ for r in bench.rows],
-                                         "details": bench.details}, ensure_ascii=False, indent=1), encoding="utf-8")
+        args.json.write_text(
+            json.dumps(
+                {"machine": info, "rows": [r.__dict__ for r in bench.rows], "details": bench.details},
+                ensure_ascii=False,
+                indent=1,
+            ),
+            encoding="utf-8",
+        )
     return 0
 
 

@@ -295,3 +295,85 @@ def test_warm_calls_reuse_the_cached_lexicon() -> None:
 )
 def test_hostile_input_gives_no_figures_and_no_error(text: str) -> None:
     assert extract_figures(text, language="en") == []
+
+
+# ----------------------------------------------------------------------------- second round
+DEMO_PAGE_TEXT = (
+    "Foro Penal contabiliza 344 excarcelaciones de presos políticos desde el 8 de enero\n"
+    "CARACAS.– La ONG Foro Penal contabiliza 344 excarcelaciones de presos políticos desde el 8 de enero, informó "
+    "este lunes su presidente, Alfredo Romero, en una rueda de prensa en Caracas.\n"
+    "Romero precisó que la mayoría de los excarcelados salió de prisión con medidas cautelares.\n"
+    "Según los registros de la organización, 687 personas siguen detenidas por motivos políticos en todo el país, "
+    "entre ellas 41 militares y 12 extranjeros."
+)
+
+
+def test_the_organisation_in_a_later_paragraph_is_the_one_named_before() -> None:
+    figures = extract_figures(DEMO_PAGE_TEXT, language="es", published="2026-02-02")
+    got = [(f.metric, f.value_low, f.source) for f in figures]
+    assert got == [("released", 344, "foro_penal"), ("still_detained", 687, "foro_penal")]  # 41 and 12 are breakdowns
+
+
+def test_an_org_anaphor_without_an_organisation_named_before_stays_unattributed() -> None:
+    figure = one("Según los registros de la organización, 687 personas siguen detenidas.", "es")
+    assert figure.source == "unattributed"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        (
+            "Las excarcelaciones comenzaron el 8 de enero y, según el Gobierno, ya superan las 1.500.",
+            "es",
+            ("released", 1500, "more_than", "government"),
+        ),
+        (
+            "Nearly two dozen journalists have been arrested since the election.",
+            "en",
+            ("arrested", 24, "about", "unattributed"),
+        ),
+        (
+            "Almost 300 prisoners have been granted conditional release and must report to court every month.",
+            "en",
+            ("released", 300, "about", "unattributed"),
+        ),
+        (
+            "Provea documented 1,200 arbitrary detentions in 2025, up from about 900 the year before.",
+            "en",
+            ("arrested", 900, "about", "provea"),
+        ),
+    ],
+)
+def test_second_round_failure_kinds(text: str, language: str, expected: tuple[object, ...]) -> None:
+    got = [(f.metric, f.value_low, f.qualifier, f.source) for f in extract_figures(text, language=language)]
+    assert expected in got
+
+
+def test_a_sub_count_with_its_own_metric_is_kept() -> None:
+    text = "More than 2,000 people were detained after the vote, of whom about 1,900 have since been released."
+    got = [(f.metric, f.value_low) for f in extract_figures(text, language="en")]
+    assert got == [("arrested", 2000), ("released", 1900)]
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "published", "as_of"),
+    [
+        ("Al corte del 5 de enero, Foro Penal registraba 806 presos políticos.", "es", "2026-01-20", "2026-01-05"),
+        ("As of January 12, Foro Penal counted 806 political prisoners.", "en", "2026-02-01", "2026-01-12"),
+        ("Hasta el 3 de diciembre, 512 personas habían sido excarceladas.", "es", "2026-01-15", "2025-12-03"),
+    ],
+)
+def test_a_stated_cut_off_sets_as_of(text: str, language: str, published: str, as_of: str) -> None:
+    assert one(text, language, published=published).as_of == as_of
+
+
+def test_both_figures_of_an_elliptic_contrast_share_the_cumulative_scope() -> None:
+    text = (SEED_CORPUS_DIR / "001_40f95721a5dfc3b1.txt").read_text(encoding="utf-8")
+    figures = extract_figures(text, language="en", published="2026-01-30")
+    kinds = {f.value_low: f.scope_kind for f in figures if f.metric == "released"}
+    assert kinds[600] == "cumulative" and kinds[302] == "cumulative"
+
+
+def test_a_transfer_or_a_capacity_is_not_a_count() -> None:
+    assert extract_figures("Relatives said fifteen detainees had been moved to Tocorón.", language="en") == []
+    assert extract_figures("La cárcel de Tocorón tiene capacidad para 750 reclusos.", language="es") == []

@@ -118,6 +118,8 @@ _ABBREVIATIONS = frozenset(
 _WORD_TOKEN_RE = re.compile(r"[a-záéíóúñü]+", re.IGNORECASE)
 _ES_STOP_RE = re.compile(r"\b(?:el|los|las|del|que|por|una|para|según|fueron|más)\b", re.IGNORECASE)
 _EN_STOP_RE = re.compile(r"\b(?:the|of|and|to|were|that|have|has|according|more|with)\b", re.IGNORECASE)
+# between a reporting verb and the claimant after it: 'denunció que 11 dirigentes de Vente Venezuela' is no claim
+_CLAIM_BREAK_RE = re.compile(r"[.;:,\d]|\b(?:que|that)\b", re.IGNORECASE)
 _PERFECT_RE = re.compile(r"\b(?:have|has|han|ha|hemos)\b", re.IGNORECASE)
 
 
@@ -140,6 +142,9 @@ class _Lexicon:
     sources: dict[str, str]
     # names an anaphor such as 'la organización' may refer to: organisations, then their spokespeople
     antecedents: dict[str, str] = field(default_factory=dict)
+    # 'Romero' after 'Alfredo Romero': a surname counts once the full name has appeared in the article
+    surname_pattern: re.Pattern[str] | None = None
+    surnames: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 class _ArticleContext:
@@ -152,19 +157,30 @@ class _ArticleContext:
         self.text = text
         self.lex = lex
         self._found: dict[str, tuple[list[int], list[tuple[str, str]]]] | None = None
+        self._first_seen: dict[str, int] = {}
 
-    def org_before(self, position: int) -> tuple[str, str] | None:
+    def _scan(self) -> dict[str, tuple[list[int], list[tuple[str, str]]]]:
         if self._found is None:
             self._found = {"org": ([], []), "person": ([], [])}
             if self.lex.pattern is not None:
                 for m in self.lex.pattern.finditer(self.text):
                     name = " ".join(m.group(0).lower().split())
+                    self._first_seen.setdefault(name, m.start())
                     kind = self.lex.antecedents.get(name)
                     if kind is not None:
                         self._found[kind][0].append(m.start())
                         self._found[kind][1].append((self.lex.sources[name], m.group(0)))
+        return self._found
+
+    def named_before(self, names: tuple[str, ...], position: int) -> str | None:
+        """The first of ``names`` that the article spelled out before ``position``."""
+        self._scan()
+        return next((n for n in names if self._first_seen.get(n, position) < position), None)
+
+    def org_before(self, position: int) -> tuple[str, str] | None:
+        found = self._scan()
         for kind in ("org", "person"):
-            starts, mentions = self._found[kind]
+            starts, mentions = found[kind]
             idx = bisect_left(starts, position)
             if idx > 0:
                 return mentions[idx - 1]
@@ -208,9 +224,7 @@ def extract_figures(
 class _PreviousSpeaker:
     """Who spoke last in the paragraph, worked out only when a quote or 'en sus registros' needs it."""
 
-    def __init__(
-        self, sentences: list[tuple[int, str]], lex: _Lexicon, context: _ArticleContext, offset: int
-    ) -> None:
+    def __init__(self, sentences: list[tuple[int, str]], lex: _Lexicon, context: _ArticleContext, offset: int) -> None:
         self.sentences = sentences
         self.lex = lex
         self.context = context
@@ -354,7 +368,17 @@ def _compile_lexicon(lexicon: LexiconSettings) -> _Lexicon:
     names = sorted(sources, key=len, reverse=True)
     alternation = "|".join(r"\s+".join(re.escape(part) for part in n.split()) for n in names)
     pattern = re.compile(rf"(?<![\w])(?:{alternation})(?![\w])", re.IGNORECASE)
-    return _Lexicon(pattern, sources, antecedents)
+    surnames: dict[str, list[str]] = {}
+    for name in lexicon.people:
+        parts = name.split()
+        if len(parts) >= 2 and len(parts[-1]) >= 4 and parts[-1][:1].isupper():
+            surnames.setdefault(parts[-1].lower(), []).append(" ".join(name.lower().split()))
+    surname_pattern = None
+    if surnames:
+        # case-sensitive: a surname is a capitalised word ('Romero', not 'romero')
+        alternation = "|".join(re.escape(n.capitalize()) for n in sorted(surnames, key=len, reverse=True))
+        surname_pattern = re.compile(rf"(?<![\w])(?:{alternation})(?![\w])")
+    return _Lexicon(pattern, sources, antecedents, surname_pattern, {k: tuple(v) for k, v in surnames.items()})
 
 
 @lru_cache(maxsize=1)
@@ -456,6 +480,11 @@ def _join_ranges(sentence: str, cores: list[_Core]) -> list[_Core]:
     return out
 
 
+def _match_at(pattern: re.Pattern[str], text: str, position: int) -> re.Match[str] | None:
+    """``pattern`` anchored at ``position``: '^' in a pattern only anchors at the start of the string it gets."""
+    return pattern.match(text[position : position + 160])
+
+
 def _is_year(value: int) -> bool:
     return W.YEAR_MIN <= value <= W.YEAR_MAX
 
@@ -470,10 +499,10 @@ def _apply_hedges(sentence: str, core: _Core) -> None:
         if not (core.vague and core.low != core.high):
             core.start -= len(before) - m.start()
         return
-    after = W.HEDGE_AFTER_RE.match(sentence, core.end)
+    after = _match_at(W.HEDGE_AFTER_RE, sentence, core.end)
     if after and core.qualifier in ("exact", "about") and not core.vague:
         core.qualifier = "more_than" if after.group(0).lower().endswith("plus") else "at_least"
-        core.end = after.end()
+        core.end += after.end()
 
 
 # ----------------------------------------------------------------------------- one sentence
@@ -513,19 +542,25 @@ def _sentence_figures(
         if metrics[idx] is None and elliptic:
             neighbours = [metrics[j] for j in sorted(range(len(accepted)), key=lambda j: abs(j - idx)) if j != idx]
             metrics[idx] = next((m for m in neighbours if m), None)
+    breakdowns = _breakdowns(sentence, accepted, metrics)
     out: list[tuple[Figure, str]] = []
     for idx, (core, noun_class, head, _head_end) in enumerate(accepted):
         lb = accepted[idx - 1][0].end if idx > 0 else 0
         rb = accepted[idx + 1][0].start if idx + 1 < len(accepted) else len(sentence)
         metric = metrics[idx]
-        if metric is None:
+        if metric is None or breakdowns[idx]:
             continue
         if W.ANAPHORIC_BEFORE_RE.search(sentence[max(0, core.start - 12) : core.start]) and any(
             f.value_low == core.low and f.value_high == core.high for f, _n in earlier + out
         ):
             continue
         source, source_text = _source(sentence, core, lb, rb, entities, speakers, previous_speaker)
-        scope, scope_kind, as_of = _scope(sentence, core, lb, rb, metric, published)
+        scope, scope_kind, as_of = _scope(sentence, core, lb, rb, metric, published, noun_class == "total")
+        if not scope and noun_class in ("bare", "elliptic", "total"):
+            # '600 according to the government – 302 according to its critics': the ellipsis shares the scope
+            same = [f for f, _n in out if f.metric == metric and f.scope]
+            if same:
+                scope, scope_kind, as_of = same[-1].scope, same[-1].scope_kind, same[-1].as_of
         figure = Figure(
             metric=metric,
             value_low=core.low,
@@ -548,17 +583,46 @@ def _sentence_figures(
     return out
 
 
+def _breakdowns(sentence: str, accepted: list[tuple[_Core, str, str, int]], metrics: list[str | None]) -> list[bool]:
+    """Which figures are sub-counts of a total in the same sentence ('687 ..., entre ellas 41 militares').
+
+    A breakdown is not a second stock or flow: emitting it would set '41' against '687' as if they disagreed.
+    A sub-count with its own metric ('2,000 detained, of whom 1,900 have been released') is a figure.
+    """
+    flags = [False] * len(accepted)
+    for idx, (core, _nc, _head, _he) in enumerate(accepted):
+        metric = metrics[idx]
+        if metric is None:
+            continue
+        totals = [j for j in range(idx) if not flags[j] and metrics[j] == metric]
+        if totals:
+            previous = accepted[idx - 1]
+            total_core = accepted[totals[-1]][0]
+            if (
+                W.BREAKDOWN_BEFORE_RE.search(sentence, previous[0].end, core.start)
+                or _match_at(W.BREAKDOWN_AFTER_RE, sentence, core.end)
+                or (flags[idx - 1] and W.COORDINATED_RE.match(sentence[previous[3] : core.start]))
+                or W.PARTITIVE_BEFORE_RE.search(sentence[max(0, total_core.start - 20) : total_core.start])
+            ):
+                flags[idx] = True
+                continue
+        later = [j for j in range(idx + 1, len(accepted)) if metrics[j] == metric]
+        if later and W.AMONG_TOTAL_RE.search(sentence, core.end, accepted[later[0]][0].start):
+            flags[idx] = True  # 'two journalists were among the 12 people freed'
+    return flags
+
+
 def _counts_people(sentence: str, core: _Core) -> tuple[str, str, int] | None:
     """(noun class, head words, end of the noun) when the number phrase counts people, else None."""
     before = sentence[max(0, core.start - 30) : core.start]
     if W.BEFORE_REJECT_RE.search(before):
         return None
-    if W.AFTER_REJECT_RE.match(sentence, core.end):
+    if _match_at(W.AFTER_REJECT_RE, sentence, core.end):
         return None
     next_word = re.match(r"\s*([^\W\d_]+)", sentence[core.end : core.end + 30])
     if next_word and next_word.group(1).lower() in W.UNIT_WORDS:
         return None
-    if core.digits and core.qualifier == "exact" and _is_year(core.low) and core.low == core.high:
+    if core.digits and core.qualifier == "exact" and _is_year(core.low) and sentence[core.start : core.end].isdigit():
         return None
     head = W.HEAD_RE.match(sentence[core.end : core.end + 90])
     if head:
@@ -568,8 +632,11 @@ def _counts_people(sentence: str, core: _Core) -> tuple[str, str, int] | None:
                 if head.group(name):
                     words = head.group(name)
                     if name == "generic" and words.lower() in ("cases", "casos"):
+                        if _match_at(W.CASES_OF_OTHER_RE, sentence, core.end + head.end()):
+                            return None  # 'casos de desaparición forzada'
+
                         # 'de los 1.085 casos registrados': an NGO's recorded cases are people held
-                        if W.CASES_RECORDED_RE.match(sentence, core.end + head.end()):
+                        if _match_at(W.CASES_RECORDED_RE, sentence, core.end + head.end()):
                             return "prisoner", words, core.end + head.end()
                     return name, words, core.end + head.end()
     left = sentence[max(0, core.start - 90) : core.start]
@@ -578,15 +645,18 @@ def _counts_people(sentence: str, core: _Core) -> tuple[str, str, int] | None:
         return "bare", "", core.end
     if core.vague:
         return None  # 'hundreds' alone is never a figure
-    if W.BARE_TOTAL_BEFORE_RE.search(left) or W.VERB_HEDGE_RE.match(sentence, core.start):
+    if W.BARE_TOTAL_BEFORE_RE.search(left) or _match_at(W.VERB_HEDGE_RE, sentence, core.start):
         return "total", "", core.end  # 'la cifra asciende a 808', 'ya superan las 1.500': a running total
     if (
         W.REPORTED_BARE_BEFORE_RE.search(left)
         or W.BARE_ATTRIBUTED_AFTER_RE.match(right)
         or W.BARE_CLAIMED_AFTER_RE.match(right)
         or W.COMPARED_BEFORE_RE.search(left)
+        or W.CHANGE_TO_BEFORE_RE.search(left)
     ):
         return "bare", "", core.end
+    if W.ELLIPTIC_BEFORE_RE.search(left):  # 'y otros 23 en Nochevieja'
+        return "elliptic", "", core.end
     if W.MORE_AFTER_RE.match(right):  # '42 on Monday and 58 more on Tuesday': elliptical
         return "elliptic", "", core.end
     return None
@@ -630,7 +700,7 @@ def _metric(sentence: str, core: _Core, lb: int, rb: int, noun_class: str, head:
     if best is not None:
         return best[2]
     if noun_class == "prisoner":
-        if W.OTHER_PREDICATE_RE.match(sentence, head_end):
+        if _match_at(W.OTHER_PREDICATE_RE, sentence, head_end):
             return None  # 'fifteen detainees had been moved to Tocorón': a transfer, not a count we keep
         lowered = head.lower()
         if lowered.startswith(("detenid", "arrestad", "detainee")) and (
@@ -653,6 +723,13 @@ def _entities(
         source = lex.sources.get(" ".join(m.group(0).lower().split()))
         if source:
             out.append((m.start(), m.end(), source, m.group(0)))
+    if context is not None and lex.surname_pattern is not None:
+        for m in lex.surname_pattern.finditer(sentence):
+            if any(e[0] < m.end() and m.start() < e[1] for e in out):
+                continue  # part of the full name
+            full = context.named_before(lex.surnames[m.group(0).lower()], offset + m.start())
+            if full is not None:
+                out.append((m.start(), m.end(), lex.sources[full], m.group(0)))
     if context is not None:
         for m in W.ORG_ANAPHOR_RE.finditer(sentence):
             resolved = context.org_before(offset + m.start())
@@ -676,7 +753,7 @@ def _speakers(sentence: str, entities: list[tuple[int, int, str, str]]) -> list[
             i
             for i, e in enumerate(entities)
             if verb.end() <= e[0] <= verb.end() + 30
-            and not re.search(r"[.;:,]", sentence[verb.end() : e[0]])
+            and not _CLAIM_BREAK_RE.search(sentence[verb.end() : e[0]])
             and len(sentence[verb.end() : e[0]].split()) <= 4
         ]
         if following:
@@ -733,7 +810,8 @@ def _source(
     previous_speaker: _PreviousSpeaker,
 ) -> tuple[str, str]:
     explicit = [m for m in W.ACCORDING_RE.finditer(sentence, core.end, rb)][:1]
-    own = [e for e in speakers if lb <= e[0] < rb]
+    clause_lb, clause_rb = _clause(sentence, core, lb, rb)
+    own = [e for e in speakers if clause_lb <= e[0] < clause_rb] or [e for e in speakers if lb <= e[0] < rb]
     if not explicit and own:  # 'mientras que Foro Penal solo ha verificado 302': the nearer claimant
         nearest = min(own, key=lambda e: abs(e[0] - core.start))
         return nearest[2], nearest[3]
@@ -805,22 +883,38 @@ def _inside_quote(sentence: str, position: int) -> bool:
 
 # ----------------------------------------------------------------------------- scope and date
 def _scope(
-    sentence: str, core: _Core, lb: int, rb: int, metric: str, published: date | None
+    sentence: str,
+    core: _Core,
+    lb: int,
+    rb: int,
+    metric: str,
+    published: date | None,
+    running_total: bool = False,
 ) -> tuple[str, str, str | None]:
+    """(scope words, scope kind, as-of date): events are tied to a day, cumulative counts to a start."""
     best: tuple[int, str, str] | None = None
     lb, rb = _clause(sentence, core, lb, rb)
+    cut_off = _cut_off(sentence, core, lb, rb)
     for kind, pattern in (("cumulative", W.CUMULATIVE_SCOPE_RE), ("event", W.EVENT_SCOPE_RE)):
         for m in pattern.finditer(sentence, lb, rb):
             if m.start() < core.end and m.end() > core.start:
                 continue
+            if cut_off is not None and m.start() < cut_off.end() and m.end() > cut_off.start():
+                continue  # 'hasta el 3 de febrero' is a cut-off, not the day of an event
             distance = core.start - m.end() if m.end() <= core.start else m.start() - core.end
             if best is None or distance < best[0]:
                 best = (distance, kind, m.group(0).strip())
     as_of = published.isoformat() if published else None
+    if cut_off is not None:
+        as_of = _stated_date(cut_off.group(0), published) or as_of
+        if best is None or best[1] == "cumulative":
+            kind = "stock" if metric in ("still_detained", "under_court_measures") else "cumulative"
+            return (best[2] if best else cut_off.group(0).strip()), kind, as_of
     if best is None:
         if metric in ("still_detained", "under_court_measures"):
             return "", "stock", as_of
-        return "", "cumulative" if _PERFECT_RE.search(sentence, lb, rb) else "event", as_of
+        cumulative = running_total or _PERFECT_RE.search(sentence, lb, rb)
+        return "", "cumulative" if cumulative else "event", as_of
     _d, kind, scope = best
     if kind == "event" and metric in ("still_detained", "under_court_measures"):
         kind = "stock"
@@ -829,6 +923,11 @@ def _scope(
         if stated:
             as_of = stated
     return scope, kind, as_of
+
+
+def _cut_off(sentence: str, core: _Core, lb: int, rb: int) -> re.Match[str] | None:
+    """A stated cut-off day ('al corte del 5 de enero', 'as of January 12'): in the clause, else the sentence."""
+    return W.AS_OF_RE.search(sentence, lb, rb) or W.AS_OF_RE.search(sentence)
 
 
 def _clause(sentence: str, core: _Core, lb: int, rb: int) -> tuple[int, int]:
@@ -859,12 +958,8 @@ def _stated_date(scope: str, published: date | None) -> str | None:
     if year is None:
         if published is None:
             return None
-        year = published.year
-        try:
-            if date(year, month, day) > published:
-                year -= 1
-        except ValueError:
-            return None
+        # the article's year; a month after the published month was last year's
+        year = published.year - (1 if month > published.month else 0)
     try:
         return date(year, month, day).isoformat()
     except ValueError:

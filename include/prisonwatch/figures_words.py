@@ -79,6 +79,7 @@ HEDGES: list[tuple[str, str]] = [
     (r"at\s+least|no\s+fewer\s+than|no\s+less\s+than|a\s+minimum\s+of|al\s+menos|por\s+lo\s+menos|"
      r"como\s+m[ií]nimo|no\s+menos\s+de", "at_least"),
     (r"just\s+over|slightly\s+more\s+than|a\s+little\s+over|just\s+above|poco\s+m[aá]s\s+de|algo\s+m[aá]s\s+de|"
+     r"topped|tops|top|exceeded|exceeds|exceed|surpassed|surpasses|"
      r"more\s+than|over|upwards\s+of|in\s+excess\s+of|above|m[aá]s\s+de|superan?(?:\s+(?:los|las))?|"
      r"sobrepasan?(?:\s+(?:los|las))?", "more_than"),
     (r"nearly|almost|close\s+to|just\s+under|just\s+shy\s+of|casi|cerca\s+de|poco\s+menos\s+de|"
@@ -244,7 +245,9 @@ BEFORE_REJECT_RE = re.compile(
     rf"(?:[$€£]\s*|US\$\s*|Bs\.?\s*|\b(?:{MONTHS})\s+|\b(?:art[ií]culos?|articles?|art\.|ley|law|decreto|decree|"
     r"zona|zone|number|n[uú]mero|nro\.|no\.|n\.º|page|p[aá]gina|celda|cell|pabell[oó]n|piso|floor|torre|tower|"
     r"calle|street|avenida|route|ruta|km|kil[oó]metro|edificio|sector|sala|room|channel|canal|rodeo|"
-    r"resolution|resoluci[oó]n|paragraph|p[aá]rrafo|section|secci[oó]n|cap[ií]tulo|chapter|numeral)\s+)$",
+    r"resolution|resoluci[oó]n|paragraph|p[aá]rrafo|section|secci[oó]n|cap[ií]tulo|chapter|numeral)\s+|"
+    r"\b(?:capacidad\s+(?:para|de)|capacity\s+(?:for|of)|built\s+for|designed\s+for|espacio\s+para|cupo\s+para|"
+    r"room\s+for|dise[ñn]ad[oa]\s+para|construid[oa]\s+para)\s+)$",
     FLAGS,
 )
 ANAPHORIC_BEFORE_RE = re.compile(r"\b(?:these|those|estos|estas|esos|esas|dichos|dichas|aquellos)\s+$", FLAGS)
@@ -287,7 +290,8 @@ METRIC_CUES: list[tuple[str, str]] = [
      r"conditions)\S*", "under_court_measures"),
     (r"amnest\w*|amnist\w*|pardon\w*|indult\w*|clemency|clemencia|beneficiari[oa]s\s+de\s+(?:la\s+)?(?:ley|amnist)\w*|"
      r"beneficiaries\s+of\s+the\s+(?:law|amnesty)|benefici(?:ados|adas)\s+(?:por|con)\s+(?:la\s+)?(?:ley|amnist)\w*|"
-     r"acogid[oa]s\s+a\s+la\s+ley|covered\s+by\s+the\s+(?:law|amnesty)", "amnesty_granted"),
+     r"acogid[oa]s\s+a\s+la\s+ley|covered\s+by\s+the\s+(?:law|amnesty)|beneficiaries|beneficiari[oa]s",
+     "amnesty_granted"),
     (r"excarcel\w*|liberad[oa]s?|(?:quedar(?:on|án|ían|á)?|quedado|qued[oó])\s+en\s+libertad|walk(?:ed|s)?\s+free|go\s+free|full\s+freedom|liberaci[oó]n(?:es)?|liberar(?:on|á|an)?|liber[oó]|libera\b|liberan\b|"
      r"pu(?:esto|esta|estos|estas)\s+en\s+libertad|sal(?:ieron|ió|en)\s+(?:de\s+(?:prisi[oó]n|la\s+c[aá]rcel|"
      r"las\s+c[aá]rceles|los\s+centros|\w+\s+\w+)|en\s+libertad)|libertad\s+plena|plena\s+libertad|"
@@ -310,7 +314,8 @@ METRIC_CUES: list[tuple[str, str]] = [
     (r"(?:were|have\s+been|had\s+been|was)\s+(?:\w+\s+)?jailed|(?:fueron|han\s+sido)\s+encarcelad[oa]s|"
      r"arrest(?:ed|s|ing)?\b|detained|detuv\w+|detenci[oó]n(?:es)?|arrestad[oa]s|arrestos?|apresad[oa]s|"
      r"aprehendid[oa]s|capturad[oa]s|rounded\s+up|taken\s+into\s+custody|detentions?|picked\s+up|"
-     r"fueron\s+detenid[oa]s|han\s+sido\s+detenid[oa]s|nuevas\s+detenciones", "arrested"),
+     r"fueron\s+detenid[oa]s|han\s+sido\s+detenid[oa]s|nuevas\s+detenciones|"
+     r"(?:ha|han|hab[ií]a|hab[ií]an|hemos)\s+(?:detenido|arrestado|capturado|aprehendido|apresado)", "arrested"),
 ]  # fmt: skip
 METRIC_CUE_RE = re.compile("|".join(f"(?P<m{i}>\\b(?:{p}))" for i, (p, _m) in enumerate(METRIC_CUES)), FLAGS)
 # 'there are 800 political prisoners', 'hay 800 presos', '800 remain': only right next to the number.
@@ -365,7 +370,8 @@ REPORT_VERBS = (
     r"subrayó|insistió|lamentó|alertó|expuso|puntualizó|aclaró|comentó|refirió|apuntó|aseveró|enfatizó|remarcó|"
     r"acotó|reiteró|divulgó|ofreció|elevó|contabilizaron|registraron|documentaron|verificaron|cifraron|"
     r"calcularon|constató|constataron|ha\s+contabilizado|han\s+contabilizado|has\s+counted|have\s+counted|"
-    r"has\s+tallied|tiene\s+registrad[oa]s|lleva\s+contabilizad[oa]s|lleva\s+registrad[oa]s|muestran|muestra"
+    r"has\s+tallied|tiene\s+registrad[oa]s|lleva\s+contabilizad[oa]s|lleva\s+registrad[oa]s|muestran|muestra|"
+    r"verificar|confirmar|documentar|contabilizar|verify|confirm|document"
 )
 REPORT_VERB_RE = re.compile(rf"\b(?:{REPORT_VERBS})\b", FLAGS)
 POSSESSIVE_COUNT_RE = re.compile(
@@ -469,8 +475,10 @@ IDENTITY_PARTICIPLE_RE = re.compile(
 COUNT_ENTITY_RE = re.compile(r"\b(?:figures?|cifras?|balance|tally|count|data|datos|registro|conteo)\b", FLAGS)
 COORDINATION_RE = re.compile(r"^\s*(?:,|and|y|e|&)\s*$", FLAGS)
 REPORTED_BARE_BEFORE_RE = re.compile(
-    r"\b(?:ha\s+|han\s+|has\s+|have\s+)?(?:verificado|verified|contabilizado|counted|registrado|registered|"
-    r"documentado|documented|confirmado|confirmed|contabiliza|registra|cuenta|counts)\s+"
+    r"\b(?:(?:ha\s+|han\s+|has\s+|have\s+)?(?:verificado|verified|contabilizado|counted|registrado|registered|"
+    r"documentado|documented|confirmado|confirmed|contabiliza|registra|cuenta|counts)|"
+    r"(?:podido|pudo|pudieron|been\s+able\s+to|could|can)\s+(?:solo\s+|only\s+)?(?:verificar|confirmar|documentar|"
+    r"contabilizar|registrar|verify|confirm|document|count|register))\s+"
     r"(?:solo\s+|only\s+|apenas\s+|just\s+)?$",
     FLAGS,
 )
@@ -502,7 +510,9 @@ BREAKDOWN_BEFORE_RE = re.compile(
 )
 BREAKDOWN_AFTER_RE = re.compile(r"^\s+(?:of\s+(?:them|whom)|de\s+(?:ell[oa]s|l[oa]s\s+cuales))\b", FLAGS)
 # 'Of the 1,085 ...', 'de los 1.085 casos ...': a partitive total whose sub-counts follow.
-PARTITIVE_BEFORE_RE = re.compile(r"\b(?:of|de|out\s+of|among|entre)\s+(?:the|los|las|those|these|estos|estas)\s+$", FLAGS)
+PARTITIVE_BEFORE_RE = re.compile(
+    r"\b(?:of|de|out\s+of|among|entre)\s+(?:the|los|las|those|these|estos|estas)\s+$", FLAGS
+)
 COORDINATED_RE = re.compile(r"^\s*(?:,|,?\s*and|,?\s*y|,?\s*e|,?\s*as\s+well\s+as|,?\s*plus|,?\s*m[aá]s)\s*$", FLAGS)
 # What happened to people that is no count of the pipeline's metrics: a transfer, a hunger strike.
 OTHER_PREDICATE_RE = re.compile(
@@ -515,8 +525,8 @@ OTHER_PREDICATE_RE = re.compile(
 # An organisation named earlier in the article: 'la organización', 'the group', 'la ONG' (not 'la ONG Foro Penal').
 ORG_ANAPHOR_RE = re.compile(
     r"\b(?:[Ll]a\s+(?:organizaci[oó]n|ONG|agrupaci[oó]n|instituci[oó]n|entidad|asociaci[oó]n|coalici[oó]n)|"
-    r"[Ee]l\s+(?:grupo|organismo|colectivo|observatorio)|[Tt]he\s+(?:organi[sz]ation|NGO|group|rights\s+group|"
-    r"watchdog|monitor|coalition|association|observatory))\b(?!\s+(?:[A-ZÁÉÍÓÚÑ]|de\s+(?:[A-ZÁÉÍÓÚÑ]|derechos)|of\s+[A-Z]))"
+    r"[Ee]l\s+(?:grupo|organismo|colectivo|observatorio|comit[eé])|[Tt]he\s+(?:organi[sz]ation|NGO|group|rights\s+group|"
+    r"watchdog|monitor|coalition|association|observatory|committee))\b(?!\s+(?:[A-ZÁÉÍÓÚÑ]|de\s+(?:[A-ZÁÉÍÓÚÑ]|derechos)|of\s+[A-Z]))"
 )
 # 'sus registros', 'its count', 'their tally': the claimant named most recently.
 POSSESSIVE_RECORDS_RE = re.compile(
@@ -531,5 +541,16 @@ AS_OF_RE = re.compile(
     rf"hasta\s+(?:el\s+)?|actualizad[oa]s?\s+al\s+|al\s+)"
     rf"(?:(?:{MONTHS})\s+\d{{1,2}}(?!\d)(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|\d{{1,2}}\s+(?:de\s+)?(?:{MONTHS})"
     rf"(?:\s+(?:de\s+|del\s+)?\d{{4}})?)",
+    FLAGS,
+)
+AMONG_TOTAL_RE = re.compile(r"\b(?:among|entre)\s+(?:the|los|las)\s+$", FLAGS)
+# 'otros 23', 'a further 23', 'another 40': a continuation of the figure before it.
+ELLIPTIC_BEFORE_RE = re.compile(r"\b(?:otr[oa]s|a\s+further|another|further|additional|other)\s+$", FLAGS)
+# 'bajó de 1.085 a 903', 'fell from 1,085 to 903': the new value of a count just stated.
+CHANGE_TO_BEFORE_RE = re.compile(r"\b(?:de|from)\s+[\d.,\s]+\s+(?:a|to|hasta)\s+$", FLAGS)
+# 'casos de desaparición forzada', 'cases of torture': cases of something other than people held.
+CASES_OF_OTHER_RE = re.compile(
+    r"^\s+(?:de|of)\s+(?!(?:presos|presas|detenci|detenid|prisoners|political\s+prisoners|detention|detainees|"
+    r"encarcel|privad|arbitrary\s+detention|arrest))",
     FLAGS,
 )

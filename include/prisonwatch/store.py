@@ -24,8 +24,8 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from prisonwatch import match, neardup
-from prisonwatch.config import FlagSettings, Settings, ToleranceSettings
+from prisonwatch import match, neardup, storecache
+from prisonwatch.config import FlagSettings, Settings
 from prisonwatch.models import FLAG_STATUSES, Article, FetchErrorRecord, Figure, PollResult
 
 log = logging.getLogger(__name__)
@@ -224,6 +224,46 @@ _ARTICLE_COLUMNS = (
     "title_words",
     "title_numbers",
 )
+_FLAG_COLUMNS = (
+    "id",
+    "dedupe_key",
+    "type",
+    "metric",
+    "scope_kind",
+    "source_a",
+    "source_b",
+    "anchor_as_of",
+    "signature",
+    "severity",
+    "status",
+    "note",
+    "reason",
+    "new_figure_id",
+    "corroborations",
+    "created_at",
+    "updated_at",
+    "changed_at",
+    "reported_at",
+    "report_id",
+    "run_id",
+)
+_SOURCE_VALUE_COLUMNS = (
+    "metric",
+    "source",
+    "scope_kind",
+    "value_low",
+    "value_high",
+    "first_as_of",
+    "last_as_of",
+    "figure_id",
+    "article_id",
+    "qualifier",
+    "value_text",
+    "scope",
+)
+# Up to this many rows go in as one parameterised VALUES list (~0.5 ms a statement); more go as an
+# Arrow batch (registering one costs ~0.8 ms, but it scales to any size).
+_VALUES_MAX_PARAMS = 2000
 _EVIDENCE_SQL = """
 SELECT e.flag_id, e.role, e.added_at, v.id AS figure_id, v.metric, v.value_low, v.value_high, v.qualifier,
        v.value_text, v.vague, v.source, v.source_text, v.scope, v.scope_kind, v.as_of, v.sentence,
@@ -276,34 +316,6 @@ _RUN_COUNTS = (
 )
 
 
-def _hedge_sql(col: str, tol: ToleranceSettings, upper: bool) -> str:
-    """The hedged bound of a stored figure as SQL (mirrors ``match.hedged_interval``)."""
-    if upper:
-        return (
-            (
-                f"CASE qualifier WHEN 'about' THEN value_high * {1 + tol.about!r} "
-                f"WHEN 'more_than' THEN value_high * {1 + tol.more_than_upper!r} "
-                f"WHEN 'at_least' THEN value_high * {1 + tol.at_least_upper!r} "
-                f"WHEN 'nearly' THEN value_high * 1.0 WHEN 'fewer_than' THEN value_high * 1.0 "
-                f"WHEN 'at_most' THEN value_high * 1.0 ELSE value_high * {1 + tol.exact!r} END"
-            )
-            .replace("qualifier", f"{col}.qualifier")
-            .replace("value_high", f"{col}.value_high")
-        )
-    return (
-        (
-            f"CASE qualifier WHEN 'about' THEN value_low * {1 - tol.about!r} "
-            f"WHEN 'nearly' THEN value_low * {1 - tol.nearly!r} "
-            f"WHEN 'fewer_than' THEN value_low * {1 - tol.fewer_than_lower!r} "
-            f"WHEN 'at_most' THEN value_low * {1 - tol.fewer_than_lower!r} "
-            f"WHEN 'more_than' THEN value_low * 1.0 WHEN 'at_least' THEN value_low * 1.0 "
-            f"ELSE value_low * {1 - tol.exact!r} END"
-        )
-        .replace("qualifier", f"{col}.qualifier")
-        .replace("value_low", f"{col}.value_low")
-    )
-
-
 class Store:
     """An open database. Methods take and return plain data (records from models.py, dicts)."""
 
@@ -319,7 +331,11 @@ class Store:
         self.path = path
         self.read_only = read_only
         self.flag_settings = flag_settings or FlagSettings()
-        self.last_match_ms = 0.0  # candidate selection + decisions + flag writes of the last ingest
+        self.last_match_ms = 0.0  # candidate selection and decisions of the last ingest
+        self.last_phases: dict[str, float] = {}  # ms per phase of the last ingest (lookup, match, write, commit)
+        self._cache: storecache.CorpusCache | None = None  # loaded on the first ingest, kept while in step
+        self._pending: dict[str, list[dict[str, Any]]] = {}  # rows the windows gain once the run commits
+        self._batch_figures: list[dict[str, Any]] = []
         self._run_row: dict[str, Any] | None = None
         self._tally: dict[str, list[dict[str, Any]]] = {"errors": [], "outcomes": [], "actions": []}
 
@@ -339,13 +355,21 @@ class Store:
         return [{k: _iso(v) for k, v in zip(names, row, strict=True)} for row in cur.fetchall()]
 
     def _append(self, table: str, rows: list[dict[str, Any]], columns: tuple[str, ...], conflict: str = "") -> None:
-        """Insert rows as one Arrow batch (``conflict`` e.g. 'ON CONFLICT DO NOTHING')."""
+        """Insert rows in one statement (``conflict`` e.g. 'ON CONFLICT DO NOTHING'): a parameterised
+        VALUES list for the few rows of a typical run, an Arrow batch for large ones."""
         if not rows:
+            return
+        cols = ", ".join(columns)
+        if len(rows) * len(columns) <= _VALUES_MAX_PARAMS:
+            row_sql = "(" + ", ".join("?" * len(columns)) + ")"
+            self.con.execute(
+                f"INSERT INTO {table} ({cols}) VALUES {', '.join([row_sql] * len(rows))} {conflict}",
+                [r.get(c) for r in rows for c in columns],
+            )
             return
         data = pa.Table.from_pylist([{c: r.get(c) for c in columns} for r in rows])
         self.con.register("_batch", data)
         try:
-            cols = ", ".join(columns)
             self.con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _batch {conflict}")
         finally:
             with contextlib.suppress(duckdb.Error):  # keep the original error when the transaction aborted
@@ -414,24 +438,33 @@ class Store:
         """Store one run in one transaction: feed state, errors, articles, figures, flags, run summary.
 
         Idempotent: the same input twice, or a re-run with the same ``run_id``, changes nothing and
-        returns the same summary. A failure anywhere rolls the whole run back.
+        returns the same summary. A failure anywhere rolls the whole run back. Everything the run
+        decides is read first (one lookup statement, the in-memory windows, the flags it may touch);
+        the writes follow, one statement per table.
         """
         started = time.perf_counter()
         self.flag_settings = settings.flags
         self.last_match_ms = 0.0
+        self.last_phases = {}
+        self._pending = {}
         self.con.execute("BEGIN TRANSACTION")
         try:
-            found = self._rows("SELECT * FROM runs WHERE run_id = ?", [run_id])
-            self._run_row = found[0] if found else None
             summary = self._ingest(run_id, polls, articles, errors, settings)
             summary["store_ms"] = round((time.perf_counter() - started) * 1000, 1)
             summary["match_ms"] = self.last_match_ms
             self._record_run(run_id, summary)
+            committing = time.perf_counter()
             self.con.execute("COMMIT")
+            self._phase("commit", committing)
         except BaseException:
             self.con.execute("ROLLBACK")
+            self._pending = {}
             raise
+        self._cache_committed()
         return summary
+
+    def _phase(self, name: str, since: float) -> None:
+        self.last_phases[name] = round(self.last_phases.get(name, 0.0) + (time.perf_counter() - since) * 1000, 2)
 
     def _ingest(
         self,
@@ -442,6 +475,13 @@ class Store:
         settings: Settings,
     ) -> dict[str, Any]:
         now = _now()
+        self._tally = {"errors": [], "outcomes": [], "actions": [], "corroborated": []}
+        t = time.perf_counter()
+        known = self._lookup(run_id, articles)
+        self._run_row = known["run"]
+        self._phase("lookup", t)
+        plan = self._plan_articles(run_id, articles, settings, now, known)
+        t = time.perf_counter()
         self._update_feed_states(run_id, polls, now)
         feed_errors = [
             FetchErrorRecord(
@@ -454,12 +494,44 @@ class Store:
             for p in polls
             if p.status == "failed"
         ]
-        self._tally = {"errors": [], "outcomes": [], "actions": [], "corroborated": []}
         self._store_errors(run_id, feed_errors + list(errors), now)
-        self._store_articles(run_id, articles, settings, now)
+        self._write_articles(run_id, plan, now)
+        self._phase("write", t)
         if self._run_row is not None:  # a re-run: what the run stored is the truth
             return self._run_counts(run_id, polls, settings)
         return self._fresh_run_counts(run_id, polls, settings)
+
+    def _lookup(self, run_id: str, articles: list[tuple[Article, list[Figure]]]) -> dict[str, Any]:
+        """One statement: the run's earlier record, what it stored, which articles and texts are known,
+        and the table sizes (to tell whether the in-memory windows are still in step with the file)."""
+        urls = sorted({a.canonical_url for a, _ in articles})
+        hashes = sorted({a.content_hash for a, _ in articles if a.relevant})
+        rows = self.con.execute(
+            """
+            SELECT 'run' AS kind, run_id AS k, to_json(r)::VARCHAR AS v FROM runs r WHERE run_id = $run
+            UNION ALL SELECT 'replayed', canonical_url, NULL FROM run_articles WHERE run_id = $run
+            UNION ALL SELECT 'stored', canonical_url, id FROM articles
+                      WHERE canonical_url IN (SELECT unnest($urls::VARCHAR[]))
+            UNION ALL SELECT 'hash', content_hash, min(id) FROM articles
+                      WHERE content_hash IN (SELECT unnest($hashes::VARCHAR[])) GROUP BY content_hash
+            UNION ALL SELECT 'counts', (SELECT count(*) FROM articles)::VARCHAR, (SELECT count(*) FROM figures)::VARCHAR
+            """,
+            {"run": run_id, "urls": urls, "hashes": hashes},
+        ).fetchall()
+        known: dict[str, Any] = {"run": None, "replayed": set(), "stored": {}, "hash": {}, "counts": (0, 0)}
+        for kind, key, value in rows:
+            if kind == "run":
+                known["run"] = json.loads(value)
+            elif kind == "replayed":
+                known["replayed"].add(key)
+            elif kind == "counts":
+                known["counts"] = (int(key), int(value))
+            else:
+                known[kind][key] = value
+        if self._cache is None or not self._cache.in_step(known["counts"], self.flag_settings.tolerance):
+            self._cache = storecache.CorpusCache(self.flag_settings.tolerance)
+        self._cache.counts = known["counts"]
+        return known
 
     def _update_feed_states(self, run_id: str, polls: list[PollResult], now: str) -> None:
         if not polls:
@@ -540,25 +612,19 @@ class Store:
         )
 
     # ---- articles, near-duplicates and figures
-    def _store_articles(
-        self, run_id: str, articles: list[tuple[Article, list[Figure]]], settings: Settings, now: str
-    ) -> None:
+    def _plan_articles(
+        self,
+        run_id: str,
+        articles: list[tuple[Article, list[Figure]]],
+        settings: Settings,
+        now: str,
+        known: dict[str, Any],
+    ) -> dict[str, Any]:
+        """Decide, without writing, what the batch stores: outcomes, article and figure rows, flag actions."""
         flags_cfg = settings.flags
         window = timedelta(days=flags_cfg.window_days)
-        urls = [a.canonical_url for a, _ in articles]
-        stored = (
-            {
-                r["canonical_url"]: r
-                for r in self._rows(
-                    "SELECT canonical_url, id FROM articles WHERE canonical_url IN (SELECT unnest(?))", [urls]
-                )
-            }
-            if urls
-            else {}
-        )
-        replayed = {
-            r["canonical_url"] for r in self._rows("SELECT canonical_url FROM run_articles WHERE run_id = ?", [run_id])
-        }
+        stored: dict[str, str] = known["stored"]
+        replayed: set[str] = known["replayed"]
         outcomes: list[dict[str, Any]] = []
         fresh: list[tuple[Article, list[Figure], dict[str, Any]]] = []
         seen_in_batch: set[str] = set()
@@ -572,7 +638,7 @@ class Store:
                     {
                         "run_id": run_id,
                         "canonical_url": key,
-                        "article_id": stored[key]["id"],
+                        "article_id": stored[key],
                         "outcome": "duplicate",
                         "figures": 0,
                     }
@@ -605,30 +671,21 @@ class Store:
                 "title_numbers": neardup.title_numbers(article.title),
             }
             fresh.append((article, figs, row))
+        plan: dict[str, Any] = {"outcomes": outcomes, "articles": [], "figures": [], "actions": [], "values": []}
         if not fresh:
-            self._tally["outcomes"] = outcomes
-            self._append(
-                "run_articles",
-                outcomes,
-                ("run_id", "canonical_url", "article_id", "outcome", "figures"),
-                "ON CONFLICT DO NOTHING",
-            )
-            return
+            return plan
 
         # near-duplicates: earlier originals published within the window, and earlier articles of this batch
-        relevant_days = [r["published_date"] for _, _, r in fresh if r["relevant"]]
-        earlier: dict[str, list[dict[str, Any]]] = {}
-        by_hash: dict[str, str] = {}
-        if relevant_days:
-            earlier = self._near_duplicate_candidates([r for _, _, r in fresh if r["relevant"]], window, flags_cfg)
-            by_hash = {
-                r["content_hash"]: r["id"]
-                for r in self._rows(
-                    "SELECT content_hash, min(id) AS id FROM articles WHERE content_hash IN (SELECT unnest(?)) "
-                    "GROUP BY content_hash",
-                    [[r["content_hash"] for _, _, r in fresh]],
-                )
-            }
+        t = time.perf_counter()
+        relevant = [r for _, _, r in fresh if r["relevant"]]
+        originals = self._cache.originals  # type: ignore[union-attr]
+        if relevant:
+            originals.ensure(
+                self.con,
+                min(r["published_date"] for r in relevant) - window,
+                max(r["published_date"] for r in relevant) + window,
+            )
+        by_hash: dict[str, str] = dict(known["hash"])
         batch_originals: list[dict[str, Any]] = []
         figure_rows: list[dict[str, Any]] = []
         for _article, figs, row in fresh:
@@ -638,7 +695,12 @@ class Store:
                 if original:
                     row["near_duplicate_of"], row["near_duplicate_similarity"] = original, 1.0
                 else:
-                    pool = earlier.get(row["id"], [])
+                    pool = originals.candidates(
+                        row,
+                        flags_cfg.window_days,
+                        flags_cfg.near_duplicate_threshold,
+                        flags_cfg.near_duplicate_title_threshold,
+                    )
                     pool += [b for b in batch_originals if abs(b["published_date"] - row["published_date"]) <= window]
                     found = neardup.find_near_duplicate(
                         row["title"],
@@ -686,76 +748,59 @@ class Store:
                     "figures": sum(1 for f in figure_rows if f["article_id"] == row["id"]),
                 }
             )
-        figure_rows = list({f["id"]: f for f in figure_rows}.values())
-        self._append("articles", [r for _, _, r in fresh], _ARTICLE_COLUMNS)
-        self._append("figures", figure_rows, _FIGURE_COLUMNS)
-        self._tally["outcomes"] = outcomes
-        self._append(
-            "run_articles",
-            outcomes,
-            ("run_id", "canonical_url", "article_id", "outcome", "figures"),
-            "ON CONFLICT DO NOTHING",
-        )
-        self._match(run_id, [r for _, _, r in fresh if r["relevant"]], figure_rows, flags_cfg, now)
+        self._phase("near_duplicates", t)
+        plan["articles"] = [r for _, _, r in fresh]
+        plan["figures"] = list({f["id"]: f for f in figure_rows}.values())
+        self._match(run_id, relevant, plan, flags_cfg)
+        return plan
 
-    def _near_duplicate_candidates(
-        self, rows: list[dict[str, Any]], window: timedelta, cfg: FlagSettings
-    ) -> dict[str, list[dict[str, Any]]]:
-        """Per new article, the stored originals in its window that pass a threshold (filtered in SQL)."""
-        out: dict[str, list[dict[str, Any]]] = {}
-        body_min = cfg.near_duplicate_threshold * neardup.NUM_PERM
-        for row in rows:
-            day = row["published_date"]
-            out[row["id"]] = self._rows(
-                """
-                SELECT id, title, minhash FROM articles
-                WHERE relevant AND near_duplicate_of IS NULL AND published_date BETWEEN ? AND ?
-                  AND (len(list_filter(list_zip(minhash, ?::UBIGINT[]), lambda x: x[1] = x[2])) >= ?
-                       OR (title_numbers = ? AND len(title_words) >= ?
-                           AND len(list_intersect(title_words, ?::VARCHAR[]))
-                               >= ? * len(list_distinct(list_concat(title_words, ?::VARCHAR[])))))
-                """,
-                [
-                    day - window,
-                    day + window,
-                    row["minhash"],
-                    body_min,
-                    row["title_numbers"],
-                    neardup.MIN_TITLE_WORDS,
-                    row["title_words"],
-                    cfg.near_duplicate_title_threshold,
-                    row["title_words"],
-                ],
-            )
-        return out
+    def _write_articles(self, run_id: str, plan: dict[str, Any], now: str) -> None:
+        """The batch's rows: articles, figures, what the run did with each article, then flags and values."""
+        self._append("articles", plan["articles"], _ARTICLE_COLUMNS)
+        self._append("figures", plan["figures"], _FIGURE_COLUMNS)
+        self._tally["outcomes"] = plan["outcomes"]
+        self._append("run_articles", plan["outcomes"], ("run_id", "canonical_url", "article_id", "outcome", "figures"))
+        self._tally["actions"] = plan["actions"]
+        if plan["actions"]:
+            self._batch_figures = plan["figures"]
+            self._apply_actions(run_id, plan["actions"], now)
+        self._write_source_values(plan["values"])
+        self._pending = {"articles": plan["articles"], "figures": plan["figures"], "values": plan["values"]}
+
+    def _cache_committed(self) -> None:
+        """Add what the committed run stored to the in-memory windows."""
+        pending, self._pending = self._pending, {}
+        cache = self._cache
+        if cache is None or not pending:
+            return
+        cache.figures.add(pending["figures"])
+        cache.originals.add(pending["articles"])
+        cache.source_values.upsert(pending["values"])
+        if cache.counts is not None:
+            cache.counts = (cache.counts[0] + len(pending["articles"]), cache.counts[1] + len(pending["figures"]))
 
     # ---- matching
     def _match(
         self,
         run_id: str,
         articles: list[dict[str, Any]],
-        figure_rows: list[dict[str, Any]],
+        plan: dict[str, Any],
         cfg: FlagSettings,
-        now: str,
     ) -> None:
-        """Candidates in SQL (metric, scope kind, as-of window), decisions in Python (match.decide)."""
+        """Candidates from the in-memory windows, decisions in Python (match.decide); nothing written yet."""
         started = time.perf_counter()
         try:
-            self._match_figures(run_id, articles, figure_rows, cfg, now)
+            self._match_figures(articles, plan, cfg)
         finally:
             self.last_match_ms = round((time.perf_counter() - started) * 1000, 2)
+            self.last_phases["match"] = self.last_match_ms
 
-    def _match_figures(
-        self,
-        run_id: str,
-        articles: list[dict[str, Any]],
-        figure_rows: list[dict[str, Any]],
-        cfg: FlagSettings,
-        now: str,
-    ) -> None:
-        usable = [f for f in figure_rows if not f["vague"] and f["as_of"] is not None]
+    def _match_figures(self, articles: list[dict[str, Any]], plan: dict[str, Any], cfg: FlagSettings) -> None:
+        usable = [f for f in plan["figures"] if not f["vague"] and f["as_of"] is not None]
         if not usable:
             return
+        cache = self._cache
+        assert cache is not None
         seq = {a["id"]: i for i, a in enumerate(articles)}
         claims = {
             f["id"]: match.Claim.from_dict({**f, "figure_id": f["id"], "position": f["start_pos"]}) for f in usable
@@ -763,73 +808,8 @@ class Store:
         window = timedelta(days=cfg.window_days)
         days = [f["as_of"] for f in usable]
         metrics = sorted({f["metric"] for f in usable})
-        values_sql = ", ".join(["(?, ?, ?, ?, CAST(? AS DATE), ?, ?, ?, ?)"] * len(usable))
-        values_params: list[Any] = []
-        for f in usable:
-            lo, hi = match.hedged_interval(claims[f["id"]], cfg.tolerance)
-            values_params += [
-                f["id"],
-                f["metric"],
-                f["scope_kind"],
-                f["source"],
-                f["as_of"],
-                lo,
-                hi,
-                f["value_low"],
-                f["value_high"],
-            ]
-        new_cte = (
-            f"WITH n(nid, metric, scope_kind, source, as_of, lo, hi, value_low, value_high) AS (VALUES {values_sql})"
-        )
-        tol = cfg.tolerance
-        # stored figures of other articles in the window: those that disagree, and the source's own,
-        # at most CANDIDATES_PER_SOURCE per source, nearest in date first
-        cand_rows = self._rows(
-            f"""
-            {new_cte}
-            SELECT n.nid, f.id AS figure_id, f.article_id, f.metric, f.value_low, f.value_high, f.qualifier,
-                   f.source, f.scope_kind, f.as_of, f.scope, f.vague, f.value_text, f.start_pos AS position
-            FROM figures f
-            JOIN n ON f.metric = n.metric AND f.scope_kind = n.scope_kind
-                 AND f.as_of BETWEEN n.as_of - {cfg.window_days} AND n.as_of + {cfg.window_days}
-            WHERE f.as_of BETWEEN ? AND ? AND NOT f.vague AND NOT list_contains(?, f.article_id)
-              AND (f.source = n.source OR ({_hedge_sql("f", tol, True)}) < n.lo
-                   OR ({_hedge_sql("f", tol, False)}) > n.hi)
-            QUALIFY row_number() OVER (
-                PARTITION BY n.nid, f.source ORDER BY abs(date_diff('day', f.as_of, n.as_of)), f.id
-            ) <= {CANDIDATES_PER_SOURCE}
-            """,
-            [*values_params, min(days) - window, max(days) + window, list(seq)],
-        )
-        # per new figure: did its source state this value before, and its latest earlier other value
-        other_earlier = (
-            "FILTER (WHERE NOT (v.value_low = n.value_low AND v.value_high = n.value_high) AND v.last_as_of <= n.as_of)"
-        )
-        previous_columns = ", ".join(
-            f"arg_max(v.{col}, v.last_as_of) {other_earlier} AS prev_{col}"
-            for col in (
-                "figure_id",
-                "article_id",
-                "value_low",
-                "value_high",
-                "qualifier",
-                "last_as_of",
-                "scope",
-                "value_text",
-            )
-        )
-        hist_rows = self._rows(
-            f"""
-            {new_cte}
-            SELECT n.nid,
-                   bool_or(v.value_low = n.value_low AND v.value_high = n.value_high) AS seen,
-                   {previous_columns}
-            FROM source_values v
-            JOIN n ON v.metric = n.metric AND v.source = n.source AND v.scope_kind = n.scope_kind
-            GROUP BY n.nid
-            """,
-            values_params,
-        )
+        cache.figures.ensure(self.con, min(days) - window, max(days) + window)
+        cache.source_values.ensure(self.con)
         keys = [match.new_figure_key(c) for c in claims.values()]
         flag_rows = self._rows(
             "SELECT id, type, metric, scope_kind, source_a, source_b, anchor_as_of, signature, status, dedupe_key "
@@ -839,35 +819,19 @@ class Store:
         )
         flags_state = [match.FlagState.from_dict(r) for r in flag_rows]
         candidates: dict[str, dict[tuple[Any, ...], match.Claim]] = {}
-        for r in cand_rows:  # one stored figure per distinct claim, the nearest in date
-            nid = r.pop("nid")
-            cand = match.Claim.from_dict(r)
-            key = cand.claim_key
-            held = candidates.setdefault(nid, {}).get(key)
-            near = abs((cand.as_of - claims[nid].as_of).days)  # type: ignore[operator]
-            if held is None or (near, cand.figure_id) < (abs((held.as_of - claims[nid].as_of).days), held.figure_id):  # type: ignore[operator]
-                candidates[nid][key] = cand
-        history: dict[str, dict[str, Any]] = {fid: {"seen": False, "previous": None} for fid in claims}
-        for r in hist_rows:
-            previous = None
-            if r["prev_figure_id"]:
-                own = claims[r["nid"]]
-                previous = match.Claim.from_dict(
-                    {
-                        "figure_id": r["prev_figure_id"],
-                        "article_id": r["prev_article_id"],
-                        "metric": own.metric,
-                        "value_low": r["prev_value_low"],
-                        "value_high": r["prev_value_high"],
-                        "qualifier": r["prev_qualifier"],
-                        "source": own.source,
-                        "scope_kind": own.scope_kind,
-                        "as_of": r["prev_last_as_of"],
-                        "scope": r["prev_scope"],
-                        "value_text": r["prev_value_text"],
-                    }
-                )
-            history[r["nid"]] = {"seen": bool(r["seen"]), "previous": previous}
+        for nid, claim in claims.items():  # one stored figure per distinct claim, the nearest in date
+            for cand in cache.figures.candidates(claim, cfg.window_days, CANDIDATES_PER_SOURCE):
+                key = cand.claim_key
+                held = candidates.setdefault(nid, {}).get(key)
+                near = abs((cand.as_of - claim.as_of).days)  # type: ignore[operator]
+                if held is None or (near, cand.figure_id) < (abs((held.as_of - claim.as_of).days), held.figure_id):  # type: ignore[operator]
+                    candidates[nid][key] = cand
+        history = {
+            fid: cache.source_values.history(c)
+            if c.source != "unattributed" and c.scope_kind != "event"
+            else {"seen": False, "previous": None}
+            for fid, c in claims.items()
+        }
 
         actions: list[dict[str, Any]] = []
         for art in articles:
@@ -895,9 +859,8 @@ class Store:
                 cfg,
                 near_duplicate=bool(art["near_duplicate_of"]),
             )
-        self._tally["actions"] = actions
-        self._apply_actions(run_id, actions, now)
-        self._update_source_values(list(claims.values()))
+        plan["actions"] = actions
+        plan["values"] = self._source_value_rows(list(claims.values()))
 
     @staticmethod
     def _with_batch_history(claim: match.Claim, stored: dict[str, Any], earlier: list[match.Claim]) -> dict[str, Any]:
@@ -918,10 +881,12 @@ class Store:
         backfill = sql[sql.index("INSERT INTO source_values") :]
         self.con.execute("DELETE FROM source_values")
         self.con.execute(backfill)
+        self._cache = None
         return self.con.execute("SELECT count(*) FROM source_values").fetchall()[0][0]
 
-    def _update_source_values(self, claims: list[match.Claim]) -> None:
-        """Record each value a named source stated (stocks and cumulative counts), latest figure wins."""
+    @staticmethod
+    def _source_value_rows(claims: list[match.Claim]) -> list[dict[str, Any]]:
+        """Each value a named source stated (stocks and cumulative counts), latest figure wins."""
         latest: dict[tuple[Any, ...], dict[str, Any]] = {}
         for c in claims:
             if c.source == "unattributed" or c.scope_kind == "event":
@@ -933,9 +898,7 @@ class Store:
             row["first_as_of"] = min(row["first_as_of"], c.as_of)
             if c.as_of >= row["last_as_of"]:
                 row["last_as_of"], row["claim"] = c.as_of, c
-        if not latest:
-            return
-        rows = [
+        return [
             {
                 "metric": k[0],
                 "source": k[1],
@@ -952,69 +915,66 @@ class Store:
             }
             for k, r in latest.items()
         ]
-        cols = (
-            "metric",
-            "source",
-            "scope_kind",
-            "value_low",
-            "value_high",
-            "first_as_of",
-            "last_as_of",
-            "figure_id",
-            "article_id",
-            "qualifier",
-            "value_text",
-            "scope",
-        )
-        placeholders = ", ".join(["(" + ", ".join("?" * len(cols)) + ")"] * len(rows))
+
+    def _write_source_values(self, rows: list[dict[str, Any]]) -> None:
+        """Upsert the values (a value stated again moves its dates and, when later, its latest figure)."""
         newer = "excluded.last_as_of >= source_values.last_as_of"
-        self.con.execute(
-            f"INSERT INTO source_values ({', '.join(cols)}) VALUES {placeholders} "
+        self._append(
+            "source_values",
+            rows,
+            _SOURCE_VALUE_COLUMNS,
             "ON CONFLICT DO UPDATE SET first_as_of = least(source_values.first_as_of, excluded.first_as_of), "
             "last_as_of = greatest(source_values.last_as_of, excluded.last_as_of), "
             + ", ".join(
                 f"{c} = CASE WHEN {newer} THEN excluded.{c} ELSE source_values.{c} END"
                 for c in ("figure_id", "article_id", "qualifier", "value_text", "scope")
             ),
-            [r[c] for r in rows for c in cols],
         )
 
     def _apply_actions(self, run_id: str, actions: list[dict[str, Any]], now: str) -> None:
-        flags: list[dict[str, Any]] = []
+        """Write the flag decisions: new flags in one insert, changes to stored flags in one update,
+        evidence in one insert. A flag raised and then moved or extended in the same batch is stored as
+        it ends up."""
+        raised: dict[str, dict[str, Any]] = {}
+        changed: dict[str, dict[str, Any]] = {}  # stored flags: new values, moved?, corroborating articles
         evidence: list[dict[str, Any]] = []
-        moved: dict[str, dict[str, Any]] = {}
         for act in actions:
             fid = act["flag_id"]
             if act["action"] == "raise":
-                flags.append(
-                    {
-                        "id": fid,
-                        "dedupe_key": act["dedupe_key"],
-                        "type": act["type"],
-                        "metric": act["metric"],
-                        "scope_kind": act["scope_kind"],
-                        "source_a": act["source_a"],
-                        "source_b": act["source_b"],
-                        "anchor_as_of": act["anchor_as_of"],
-                        "signature": act["signature"],
-                        "severity": act["severity"],
-                        "status": "open",
-                        "note": "",
-                        "reason": act["reason"],
-                        "new_figure_id": act["new_figure_id"],
-                        "corroborations": 0,
-                        "created_at": now,
-                        "updated_at": now,
-                        "changed_at": now,
-                        "reported_at": None,
-                        "report_id": None,
-                        "run_id": run_id,
-                    }
-                )
-            elif act["action"] == "move":
-                moved[fid] = act
-            elif act["action"] == "extend":
-                self.con.execute("UPDATE flags SET signature = ? WHERE id = ?", [act["signature"], fid])
+                raised[fid] = {
+                    "id": fid,
+                    "dedupe_key": act["dedupe_key"],
+                    "type": act["type"],
+                    "metric": act["metric"],
+                    "scope_kind": act["scope_kind"],
+                    "source_a": act["source_a"],
+                    "source_b": act["source_b"],
+                    "anchor_as_of": act["anchor_as_of"],
+                    "signature": act["signature"],
+                    "severity": act["severity"],
+                    "status": "open",
+                    "note": "",
+                    "reason": act["reason"],
+                    "new_figure_id": act["new_figure_id"],
+                    "corroborations": 0,
+                    "created_at": now,
+                    "updated_at": now,
+                    "changed_at": now,
+                    "reported_at": None,
+                    "report_id": None,
+                    "run_id": run_id,
+                }
+            elif act["action"] in ("move", "extend"):
+                target = raised.get(fid) or changed.setdefault(fid, {"id": fid, "moved": False, "articles": set()})
+                target["signature"] = act["signature"]
+                if act["action"] == "move":
+                    target.update(
+                        severity=act["severity"],
+                        reason=act["reason"],
+                        new_figure_id=act["new_figure_id"],
+                        status="open",
+                        moved=True,
+                    )
             if act["action"] in ("raise", "move", "extend"):
                 evidence.append(
                     {
@@ -1039,53 +999,58 @@ class Store:
                         "run_id": run_id,
                     }
                 )
-        cols = (
-            "id",
-            "dedupe_key",
-            "type",
-            "metric",
-            "scope_kind",
-            "source_a",
-            "source_b",
-            "anchor_as_of",
-            "signature",
-            "severity",
-            "status",
-            "note",
-            "reason",
-            "new_figure_id",
-            "corroborations",
-            "created_at",
-            "updated_at",
-            "changed_at",
-            "reported_at",
-            "report_id",
-            "run_id",
-        )
-        self._append("flags", flags, cols, "ON CONFLICT DO NOTHING")
-        for fid, act in moved.items():
-            self.con.execute(
-                "UPDATE flags SET signature = ?, severity = ?, reason = ?, new_figure_id = ?, status = 'open', "
-                "updated_at = ?, changed_at = ? WHERE id = ?",
-                [act["signature"], act["severity"], act["reason"], act["new_figure_id"], now, now, fid],
-            )
         first_role: dict[tuple[str, str], dict[str, Any]] = {}
         for e in evidence:  # a figure keeps the first role it was given (new before corroboration)
             first_role.setdefault((e["flag_id"], e["figure_id"]), e)
         unique = list(first_role.values())
+        # corroborations count distinct articles; every figure of a batch belongs to a new article
+        article_of = {f["id"]: f["article_id"] for f in self._batch_figures}
+        for e in unique:
+            if e["role"] != "corroboration":
+                continue
+            target = raised.get(e["flag_id"]) or changed.setdefault(
+                e["flag_id"], {"id": e["flag_id"], "moved": False, "articles": set()}
+            )
+            target.setdefault("articles", set()).add(article_of.get(e["figure_id"], e["figure_id"]))
+        for row in raised.values():
+            row["corroborations"] = len(row.pop("articles", ()))
+            row.pop("moved", None)
+        self._tally["corroborated"] = [
+            {"flag_id": f} for f in sorted({e["flag_id"] for e in unique if e["role"] == "corroboration"})
+        ]
+        self._append("flags", list(raised.values()), _FLAG_COLUMNS)
+        if changed:
+            row_sql = "(" + ", ".join(["CAST(? AS VARCHAR)"] * 6 + ["CAST(? AS BOOLEAN)", "CAST(? AS INTEGER)"]) + ")"
+            params: list[Any] = []
+            for c in changed.values():
+                params += [
+                    c["id"],
+                    c.get("signature"),
+                    c.get("severity"),
+                    c.get("reason"),
+                    c.get("new_figure_id"),
+                    now,
+                    c["moved"],
+                    len(c.get("articles", ())),
+                ]
+            self.con.execute(
+                f"""
+                UPDATE flags SET signature = coalesce(u.signature, flags.signature),
+                       severity = coalesce(u.severity, flags.severity), reason = coalesce(u.reason, flags.reason),
+                       new_figure_id = coalesce(u.new_figure_id, flags.new_figure_id),
+                       status = CASE WHEN u.moved THEN 'open' ELSE flags.status END,
+                       updated_at = CASE WHEN u.moved THEN u.now ELSE flags.updated_at END,
+                       changed_at = CASE WHEN u.moved THEN u.now ELSE flags.changed_at END,
+                       corroborations = flags.corroborations + u.articles
+                FROM (VALUES {", ".join([row_sql] * len(changed))})
+                     AS u(id, signature, severity, reason, new_figure_id, now, moved, articles)
+                WHERE flags.id = u.id
+                """,
+                params,
+            )
         self._append(
             "flag_evidence", unique, ("flag_id", "figure_id", "role", "added_at", "run_id"), "ON CONFLICT DO NOTHING"
         )
-        touched = sorted({e["flag_id"] for e in unique if e["role"] == "corroboration"})
-        self._tally["corroborated"] = [{"flag_id": f} for f in touched]
-        if touched:
-            self.con.execute(
-                "UPDATE flags SET corroborations = c.n FROM (SELECT e.flag_id, count(DISTINCT f.article_id) AS n "
-                "FROM flag_evidence e JOIN figures f ON f.id = e.figure_id "
-                "WHERE e.role = 'corroboration' AND e.flag_id IN (SELECT unnest(?)) GROUP BY e.flag_id) c "
-                "WHERE flags.id = c.flag_id",
-                [touched],
-            )
 
     # ---- run summary
     def _fresh_run_counts(self, run_id: str, polls: list[PollResult], settings: Settings) -> dict[str, Any]:
@@ -1181,8 +1146,12 @@ class Store:
             "runs",
             [row],
             cols,
-            "ON CONFLICT (run_id) DO UPDATE SET "
-            + ", ".join(f"{c} = excluded.{c}" for c in cols if c not in ("run_id", "started_at")),
+            (
+                "ON CONFLICT (run_id) DO UPDATE SET "
+                + ", ".join(f"{c} = excluded.{c}" for c in cols if c not in ("run_id", "started_at"))
+            )
+            if existing
+            else "",  # the lookup read the run inside this transaction: a first run cannot conflict
         )
 
     def last_run(self, include_seed: bool = False) -> dict[str, Any] | None:
