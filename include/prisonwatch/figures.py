@@ -45,6 +45,26 @@ occasion ('on Christmas Day', 'el 8 de enero', 'this Friday') is an ``event``; o
 flows told in the present perfect are ``cumulative`` and other flows ``event``. ``as_of`` is the stated day
 when the scope names one, else the article's published date.
 
+Release under court measures ('granted conditional release and must report to court', 'quedaron en libertad con
+medidas cautelares') is ``released``; ``under_court_measures`` is kept for a count stated as a count of people under
+measures ('9.000 personas sometidas a medidas cautelares', '23 de los excarcelados tienen prohibición de declarar').
+
+Breakdowns are dropped: a sub-count of a total stated in the same sentence ('687 personas siguen detenidas, entre
+ellas 41 militares y 12 extranjeros', 'including five journalists', '164 of them', 'of the 1,085 ..., 95 are women',
+'two journalists were among the 12 freed') is not a second stock or flow, and emitting it would set 41 against 687
+as if they disagreed. A sub-count with a metric of its own ('2,000 detained, of whom 1,900 have been released') is
+kept.
+
+Anaphora: 'la organización', 'la ONG', 'el grupo', 'the group', 'the NGO', 'the committee' and possessive records
+('sus registros', 'its count') refer to the organisation named most recently anywhere earlier in the article (else
+to a spokesperson of one); a surname ('Romero') counts once the full name ('Alfredo Romero') has appeared. Without
+an earlier name the figure stays ``unattributed``.
+
+Cut-off dates ('al corte del 5 de enero', 'as of January 12', 'hasta el 3 de febrero') set ``as_of``; a day without a
+year takes the published year, or the previous year when its month is after the published month. Running totals
+('la cifra asciende a 808', 'ya superan las 1.500') and counts tied to a start ('since', 'in this time', 'hasta
+ahora') are ``cumulative``; an elliptic contrast ('600 según el Gobierno – 302 según las ONG') shares its scope.
+
 A figure restated in the same article (same metric, values, qualifier, as-of date and noun) is kept once, with the
 most specific source among its mentions; 'these 379 prisoners' refers back and is not a new figure.
 """
