@@ -567,7 +567,7 @@ def write_article_text(rng: random.Random, language: str, day: date, relevant: b
     who = rng.choice(WHO if language == "es" else WHO_EN)
     title = writer.fill(rng.choice(TITLES_ES if language == "es" else TITLES_EN), n=fig["value"], who=who, month=month)
     city = rng.choice(CITIES).upper()
-    paragraphs = [f"{city}.– {lead} {writer.context_sentence()}"]
+    paragraphs = [f"{city}, Venezuela — {lead} {writer.context_sentence()}"]
     while sum(map(_words, paragraphs)) < target:
         if rng.random() < 0.22:
             sentence, fig = writer.figure_sentence()

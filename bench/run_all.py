@@ -417,6 +417,14 @@ def section_pipeline(bench: Bench) -> None:
         "median",
         f"{statistics.median(bounded) / statistics.median(bare):.2f}× bare",
     )
+    needed = n * statistics.median(inline)
+    bench.add(
+        "pipeline",
+        "  whole pipeline vs the extraction it needs (text + title/date/site)",
+        total_s / needed,
+        "×",
+        f"{needed:.2f} s of extraction with metadata for {n} pages",
+    )
 
 
 def section_figures(bench: Bench) -> None:
@@ -559,7 +567,16 @@ def section_poll(bench: Bench) -> None:
 
 DAGPARSE_CHILD = r"""
 import importlib.util, json, statistics, sys, time
-import airflow, airflow.sdk  # a process that has already imported Airflow, as the DAG processor
+from datetime import datetime
+# A process that has already imported Airflow and built a DAG, as the DAG processor has.
+from airflow.sdk import DAG, Asset, dag, task
+@dag(dag_id="bench_warm_up", schedule=None, start_date=datetime(2026, 1, 1))
+def bench_warm_up():
+    @task(outlets=[Asset("bench://warm")])
+    def one() -> int:
+        return 1
+    one()
+bench_warm_up()
 path = sys.argv[1]
 before = set(sys.modules)
 def load(name):
@@ -569,11 +586,11 @@ def load(name):
     spec.loader.exec_module(module)
     return time.perf_counter() - started
 first = load("bench_dag_first")
-loaded = sorted(m for m in set(sys.modules) - before)
+added = set(sys.modules) - before
 again = [load(f"bench_dag_{i}") for i in range(7)]
-heavy = [m for m in json.loads(sys.argv[2]) if m in sys.modules]
+heavy = [m for m in json.loads(sys.argv[2]) if m in added]
 print(json.dumps({"first": first, "again": statistics.median(again), "again_all": again, "heavy": heavy,
-                  "new_modules": len(loaded)}))
+                  "new_modules": len(added)}))
 """
 
 
@@ -608,15 +625,15 @@ def section_dagparse(bench: Bench) -> None:
         r = json.loads(proc.stdout.strip().splitlines()[-1])
         bench.add(
             "dagparse",
-            f"{path.name}: parse (Airflow already imported)",
-            r["again"],
+            f"{path.name}: first import (Airflow already imported)",
+            r["first"],
             "s",
-            f"first {r['first']:.3f} s; {spread(r['again_all'], 1, ' s')}",
-            target(r["again"] < 0.2, "target < 0.2 s"),
+            f"re-parse median {r['again']:.4f} s; {spread(r['again_all'], 1, ' s')}",
+            target(r["first"] < 0.2, "target < 0.2 s"),
         )
         bench.add(
             "dagparse",
-            f"  {path.name}: heavy modules after import",
+            f"  {path.name}: heavy modules the file loads",
             ", ".join(r["heavy"]) or "none",
             "",
             f"{r['new_modules']} new modules on first import",
@@ -704,7 +721,9 @@ def section_dagtest(bench: Bench) -> None:
     with serve(site_dir) as (base_url, _handler):
         config = write_config(folder, corpus.feed_configs(base_url, site_dir))
         shutil.copy(seeded_db(bench), folder / "pw.duckdb")
-        env = airflow_env(home, {"PRISONWATCH_CONFIG": str(config), "PRISONWATCH_HOME": str(folder)})
+        # As for every one-off local run: dag.test() of a DAG with a deadline alert fails in Airflow 3.3.2.
+        extra = {"PRISONWATCH_CONFIG": str(config), "PRISONWATCH_HOME": str(folder), "PRISONWATCH_NO_DEADLINE": "1"}
+        env = airflow_env(home, extra)
         migrate_s, proc = timed(
             lambda: subprocess.run([airflow, "db", "migrate"], env=env, capture_output=True, text=True, timeout=600)
         )

@@ -28,7 +28,9 @@ from prisonwatch.articles import content_hash
 from prisonwatch.config import FeedConfig, Settings
 from prisonwatch.models import Article, Figure, PollResult
 
-CORPUS = yaml.safe_load((Path(__file__).parent / "fixtures" / "webui" / "corpus.yaml").read_text(encoding="utf-8"))
+CORPUS = yaml.safe_load(
+    (Path(__file__).parent / "fixtures" / "webui" / "corpus.yaml").read_text(encoding="utf-8")
+)
 ORIGIN = "http://testserver"
 PREFIX = webui.URL_PREFIX
 
@@ -56,7 +58,9 @@ def corpus_pairs() -> list[tuple[Article, list[Figure]]]:
     pairs = []
     for k, item in enumerate(CORPUS["articles"]):
         # Distinct filler per article, so the store does not take them for near-duplicates of each other.
-        text = " ".join(f["sentence"] for f in item["figures"]) + " " + " ".join(f"a{k}w{i}" for i in range(60))
+        text = (
+            " ".join(f["sentence"] for f in item["figures"]) + " " + " ".join(f"a{k}w{i}" for i in range(60))
+        )
         article = Article(
             url=item["url"],
             canonical_url=item["url"],
@@ -99,7 +103,10 @@ def settings(tmp_path: Path) -> Settings:
     settings.store.db_path = str(tmp_path / "pw.duckdb")
     polls = [
         PollResult(
-            feed_name=f["name"], feed_url=f["url"], status=f["status"], error=f.get("error"),
+            feed_name=f["name"],
+            feed_url=f["url"],
+            status=f["status"],
+            error=f.get("error"),
             error_class=f.get("error_class"),
         )
         for f in CORPUS["feeds"]
@@ -142,7 +149,10 @@ def contradiction(settings: Settings) -> dict[str, Any]:
 @contextmanager
 def lock_held(path: Path) -> Iterator[None]:
     proc = subprocess.Popen(
-        [sys.executable, "-c", LOCK_HOLDER, str(path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", LOCK_HOLDER, str(path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert proc.stdout is not None and proc.stdout.readline().strip() == "locked"
@@ -218,7 +228,9 @@ def test_filters_by_metric_source_type_and_status(client: TestClient, settings: 
     every = stored_flags(settings)
     by_metric = {f["id"] for f in every if f["metric"] == "still_detained"}
     assert by_metric and shown("metric=still_detained") == by_metric
-    involving_foro = {f["id"] for f in every if "foro_penal" in {e["source"] for e in [f["new"], *f["previous"]]}}
+    involving_foro = {
+        f["id"] for f in every if "foro_penal" in {e["source"] for e in [f["new"], *f["previous"]]}
+    }
     assert len(involving_foro) == 2  # the contradiction and Foro Penal's new figure
     assert shown("source=foro_penal") == involving_foro
     assert shown("type=contradiction") == {f["id"] for f in every if f["type"] == "contradiction"}
@@ -291,7 +303,9 @@ def test_acknowledge_and_dismiss_reach_the_store_the_cli_and_the_report(
     client: TestClient, settings: Settings, capsys: pytest.CaptureFixture[str]
 ) -> None:
     flag = contradiction(settings)
-    response = post_decision(client, flag["id"], "acknowledge", "  checked with  Foro Penal  ", return_to="detail")
+    response = post_decision(
+        client, flag["id"], "acknowledge", "  checked with  Foro Penal  ", return_to="detail"
+    )
     assert response.status_code == 303
     assert response.headers["location"].startswith(f"{PREFIX}/flags/{flag['id']}?done=acknowledged")
     page = client.get(response.headers["location"]).text
@@ -299,7 +313,10 @@ def test_acknowledge_and_dismiss_reach_the_store_the_cli_and_the_report(
     after = contradiction(settings)
     assert after["status"] == "acknowledged" and after["note"] == "checked with Foro Penal [ana]"
 
-    assert cli.main(["flags", "--db", str(settings.db_path), "--status", "acknowledged", "--format", "json"]) == 0
+    assert (
+        cli.main(["flags", "--db", str(settings.db_path), "--status", "acknowledged", "--format", "json"])
+        == 0
+    )
     listed = json.loads(capsys.readouterr().out)
     assert [(f["id"], f["note"]) for f in listed] == [(flag["id"], "checked with Foro Penal [ana]")]
     with store.open_store(settings.db_path, read_only=True) as db:
@@ -307,8 +324,14 @@ def test_acknowledge_and_dismiss_reach_the_store_the_cli_and_the_report(
     assert "checked with Foro Penal [ana]" in html and "acknowledged" in html
 
     other = next(f for f in stored_flags(settings, status="open") if f["metric"] == "still_detained")
-    response = post_decision(client, other["id"], "dismiss", "a stock, not news", return_to="list",
-                             return_query="metric=still_detained&bogus=1")
+    response = post_decision(
+        client,
+        other["id"],
+        "dismiss",
+        "a stock, not news",
+        return_to="list",
+        return_query="metric=still_detained&bogus=1",
+    )
     assert response.status_code == 303
     assert response.headers["location"] == (
         f"{PREFIX}/?metric=still_detained&done=dismissed&flag={other['id']}#{other['id']}"
@@ -326,20 +349,32 @@ def test_decisions_are_checked(client: TestClient, settings: Settings) -> None:
     assert post_decision(client, flag_id, "dismiss", "x" * (webui.MAX_NOTE_CHARS + 1)).status_code == 400
     assert post_decision(client, "f_doesnotexist", "dismiss", "why").status_code == 404
     # Forged from another site, or with no origin at all: refused.
-    for headers in ({"Origin": "https://evil.example"}, {}, {"Origin": "null"},
-                    {"Origin": ORIGIN, "Sec-Fetch-Site": "cross-site"}):
+    for headers in (
+        {"Origin": "https://evil.example"},
+        {},
+        {"Origin": "null"},
+        {"Origin": ORIGIN, "Sec-Fetch-Site": "cross-site"},
+    ):
         response = post_decision(client, flag_id, "dismiss", "forged", headers=headers)
         assert response.status_code == 403, headers
     assert contradiction(settings)["status"] == "open"
     # A same-site Referer is accepted when a browser sends no Origin; a Bearer token needs no origin.
-    assert post_decision(client, flag_id, "dismiss", "by referer",
-                         headers={"Referer": f"{ORIGIN}{PREFIX}/"}).status_code == 303
-    assert post_decision(client, flag_id, "reopen", "", headers={"Authorization": "Bearer x"}).status_code == 303
+    assert (
+        post_decision(
+            client, flag_id, "dismiss", "by referer", headers={"Referer": f"{ORIGIN}{PREFIX}/"}
+        ).status_code
+        == 303
+    )
+    assert (
+        post_decision(client, flag_id, "reopen", "", headers={"Authorization": "Bearer x"}).status_code == 303
+    )
     assert contradiction(settings)["status"] == "open"
 
 
 # ------------------------------------------------------------------------------------------ busy store
-def test_read_pages_say_store_busy_while_a_task_holds_the_lock(client: TestClient, settings: Settings) -> None:
+def test_read_pages_say_store_busy_while_a_task_holds_the_lock(
+    client: TestClient, settings: Settings
+) -> None:
     flag_id = contradiction(settings)["id"]
     with lock_held(settings.db_path):
         for path in ("/", "/board", "/feeds", f"/flags/{flag_id}"):
@@ -349,7 +384,9 @@ def test_read_pages_say_store_busy_while_a_task_holds_the_lock(client: TestClien
     assert client.get(PREFIX + "/").status_code == 200
 
 
-def test_decision_is_queued_while_locked_then_applied_by_the_pipeline(client: TestClient, settings: Settings) -> None:
+def test_decision_is_queued_while_locked_then_applied_by_the_pipeline(
+    client: TestClient, settings: Settings
+) -> None:
     flag_id = contradiction(settings)["id"]
     with lock_held(settings.db_path):
         response = post_decision(client, flag_id, "acknowledge", "same story, checked")
@@ -362,9 +399,10 @@ def test_decision_is_queued_while_locked_then_applied_by_the_pipeline(client: Te
         (flag_id, "acknowledged", "same story, checked [ana]", "ana")
     ]
     assert "1 decision is queued" in client.get(PREFIX + "/").text
-    assert "Queued, will apply when the store is free: acknowledged by ana" in client.get(
-        f"{PREFIX}/flags/{flag_id}"
-    ).text
+    assert (
+        "Queued, will apply when the store is free: acknowledged by ana"
+        in client.get(f"{PREFIX}/flags/{flag_id}").text
+    )
     # The pipeline's store step applies the queue first.
     with store.open_store(settings.db_path, settings=settings) as db:
         summary = webui_queue.apply_pending(db)
@@ -375,7 +413,9 @@ def test_decision_is_queued_while_locked_then_applied_by_the_pipeline(client: Te
     assert "1 decision is queued" not in client.get(PREFIX + "/").text
 
 
-def test_queued_decisions_apply_before_a_new_one_from_the_view(client: TestClient, settings: Settings) -> None:
+def test_queued_decisions_apply_before_a_new_one_from_the_view(
+    client: TestClient, settings: Settings
+) -> None:
     flag_id = contradiction(settings)["id"]
     with lock_held(settings.db_path):
         assert post_decision(client, flag_id, "acknowledge", "first look").status_code == 202

@@ -18,12 +18,29 @@ def db_path(tmp_path: Path) -> Path:
     path = tmp_path / "pw.duckdb"
     text = "Government and Foro Penal disagree " + " ".join(f"w{i}" for i in range(50))
     article = Article(
-        url="https://n.example/1", canonical_url="https://n.example/1", title="Counts", text=text,
-        content_hash="h1", published="2026-01-30", language="en",
+        url="https://n.example/1",
+        canonical_url="https://n.example/1",
+        title="Counts",
+        text=text,
+        content_hash="h1",
+        published="2026-01-30",
+        language="en",
     )
     figures = [
-        Figure(metric="released", value_low=v, value_high=v, qualifier="exact", source=s, source_text=s, scope="",
-               scope_kind="cumulative", sentence=f"{s}: {v}", start=i * 50, end=i * 50 + 3, value_text=str(v))
+        Figure(
+            metric="released",
+            value_low=v,
+            value_high=v,
+            qualifier="exact",
+            source=s,
+            source_text=s,
+            scope="",
+            scope_kind="cumulative",
+            sentence=f"{s}: {v}",
+            start=i * 50,
+            end=i * 50 + 3,
+            value_text=str(v),
+        )
         for i, (v, s) in enumerate([(808, "government"), (302, "foro_penal")])
     ]
     with store.open_store(path) as db:
@@ -37,7 +54,10 @@ def a_flag(db_path: Path) -> dict[str, Any]:
 
 
 def test_queue_file_sits_beside_the_database(tmp_path: Path) -> None:
-    assert webui_queue.queue_path(tmp_path / "data" / "pw.duckdb") == tmp_path / "data" / "pw.duckdb.decisions.sqlite"
+    assert (
+        webui_queue.queue_path(tmp_path / "data" / "pw.duckdb")
+        == tmp_path / "data" / "pw.duckdb.decisions.sqlite"
+    )
 
 
 def test_enqueued_decisions_are_on_disk_and_apply_in_the_order_they_were_made(db_path: Path) -> None:
@@ -60,7 +80,11 @@ def test_enqueued_decisions_are_on_disk_and_apply_in_the_order_they_were_made(db
 def test_a_decision_older_than_the_flags_last_change_is_superseded(db_path: Path) -> None:
     flag_id = a_flag(db_path)["id"]
     stale = webui_queue.enqueue(
-        db_path, flag_id, "dismissed", "made before the CLI decision", decided_at="2020-01-01T00:00:00.000000+00:00"
+        db_path,
+        flag_id,
+        "dismissed",
+        "made before the CLI decision",
+        decided_at="2020-01-01T00:00:00.000000+00:00",
     )
     with store.open_store(db_path) as db:
         db.set_flag_status(flag_id, "acknowledged", "from the CLI")

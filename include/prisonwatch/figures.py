@@ -553,7 +553,7 @@ def _sentence_figures(
     for idx, (core, noun_class, head, head_end) in enumerate(accepted):
         lb = accepted[idx - 1][0].end if idx > 0 else 0
         rb = accepted[idx + 1][0].start if idx + 1 < len(accepted) else len(sentence)
-        metrics.append(_metric(sentence, core, lb, rb, noun_class, head, head_end))
+        metrics.append(_metric(sentence, core, lb, rb, noun_class, head, head_end, lang))
     for idx, (_core, noun_class, head, _he) in enumerate(accepted):
         # 'five journalists', '164 of them', '58 more': a subgroup or continuation takes its neighbour's metric
         elliptic = noun_class in ("specific", "elliptic", "bare", "total") or W.ELLIPTIC_HEAD_RE.match(
@@ -635,6 +635,8 @@ def _breakdowns(sentence: str, accepted: list[tuple[_Core, str, str, int]], metr
 def _counts_people(sentence: str, core: _Core) -> tuple[str, str, int] | None:
     """(noun class, head words, end of the noun) when the number phrase counts people, else None."""
     before = sentence[max(0, core.start - 30) : core.start]
+    if W.NUMBER_VERB_BEFORE_RE.search(sentence[max(0, core.start - 60) : core.start]):
+        return "total", "", core.end  # 'political prisoners, who number more than 900'
     if W.BEFORE_REJECT_RE.search(before):
         return None
     if _match_at(W.AFTER_REJECT_RE, sentence, core.end):
@@ -661,6 +663,15 @@ def _counts_people(sentence: str, core: _Core) -> tuple[str, str, int] | None:
                     return name, words, core.end + head.end()
     left = sentence[max(0, core.start - 90) : core.start]
     right = sentence[core.end : core.end + 60]
+    number_of = W.NUMBER_OF_AFTER_RE.match(right)
+    if number_of:  # 'elevó a 1.024 el número de presos políticos'
+        named = W.HEAD_RE.match(sentence[core.end + number_of.end() : core.end + number_of.end() + 90])
+        if named:
+            for name in ("prisoner", "flow", "specific"):
+                if named.group(name):
+                    return name, named.group(name), core.end + number_of.end() + named.end()
+    if W.PARTITIVE_SUBCOUNT_BEFORE_RE.search(left):
+        return "elliptic", "", core.end  # 'De los 344 excarcelados, 290 tienen prohibición de salida'
     if W.BARE_VERB_AFTER_RE.match(right):  # '45 were freed', 'hundreds more remain'
         return "bare", "", core.end
     if core.vague:
@@ -687,16 +698,29 @@ def _gap(text: str) -> int:
     return len(W.PARENTHETICAL_RE.sub("", text))
 
 
-def _metric(sentence: str, core: _Core, lb: int, rb: int, noun_class: str, head: str, head_end: int) -> str | None:
+def _metric(
+    sentence: str, core: _Core, lb: int, rb: int, noun_class: str, head: str, head_end: int, lang: str
+) -> str | None:
     """The metric named by the cue nearest the number; the noun phrase itself counts as part of the number."""
     left_start = max(lb, core.start - 160)
     head_end = max(head_end, core.end)
+    if W.PARTITIVE_SUBCOUNT_BEFORE_RE.search(sentence[max(0, core.start - 90) : core.start]):
+        left_start = core.start  # 'De los 344 excarcelados, 290 tienen ...': the total's noun is not the sub-count's
+    if _match_at(W.GATHERING_AFTER_RE, sentence, head_end):
+        return None  # 'Hundreds of people gathered to demand freedom': people at a protest, not prisoners
+    if noun_class == "flow" and not re.search(r"\b(?:of|de)\b", sentence[core.end : head_end - len(head)], re.I):
+        # '56 excarcelados deberán presentarse ante un juez': the noun names the flow; the rest is a condition
+        for pattern, metric in W.FLOW_HEAD_METRICS:
+            if pattern.match(head):
+                return metric
     best: tuple[int, int, str] | None = None  # (distance, side preference, metric)
     if W.STOCK_BEFORE_RE.search(sentence[left_start : core.start]):
         best = (0, 1, "still_detained")
     identity: str | None = None
-    for m in W.METRIC_CUE_RE.finditer(sentence, left_start, min(rb, head_end + 160)):
+    for m in W.METRIC_CUE_RE[lang].finditer(sentence, left_start, min(rb, head_end + 160)):
         metric = W.METRIC_CUES[int((m.lastgroup or "m0")[1:])][1]
+        if W.DEMAND_BEFORE_RE.search(sentence[max(0, m.start() - 40) : m.start()]):
+            continue  # 'pidió la liberación de', 'to demand freedom for': asked for, not done
         if m.end() <= core.start:
             candidate = (_gap(sentence[m.end() : core.start]), 1, metric)
         elif m.start() >= core.end:
@@ -914,16 +938,25 @@ def _scope(
     """(scope words, scope kind, as-of date): events are tied to a day, cumulative counts to a start."""
     best: tuple[int, str, str] | None = None
     lb, rb = _clause(sentence, core, lb, rb)
+    lb = _after_reporting_clause(sentence, lb, core.start)
     cut_off = _cut_off(sentence, core, lb, rb)
+    start_phrase: tuple[int, str, str] | None = None
     for kind, pattern in (("cumulative", W.CUMULATIVE_SCOPE_RE), ("event", W.EVENT_SCOPE_RE)):
         for m in pattern.finditer(sentence, lb, rb):
             if m.start() < core.end and m.end() > core.start:
                 continue
             if cut_off is not None and m.start() < cut_off.end() and m.end() > cut_off.start():
                 continue  # 'hasta el 3 de febrero' is a cut-off, not the day of an event
+            if _dates_the_speech(sentence, m):
+                continue  # 'Foro Penal said on Monday': the day of the statement, not of the figure
             distance = core.start - m.end() if m.end() <= core.start else m.start() - core.end
+            candidate = (distance, kind, m.group(0).strip())
             if best is None or distance < best[0]:
-                best = (distance, kind, m.group(0).strip())
+                best = candidate
+            if kind == "cumulative" and W.START_PHRASE_RE.match(candidate[2]):
+                start_phrase = candidate if start_phrase is None or distance < start_phrase[0] else start_phrase
+    if start_phrase is not None:
+        best = start_phrase  # 'released on Sunday since January 3': the count runs from its start
     as_of = published.isoformat() if published else None
     if cut_off is not None:
         as_of = _stated_date(cut_off.group(0), published) or as_of
@@ -943,6 +976,22 @@ def _scope(
         if stated:
             as_of = stated
     return scope, kind, as_of
+
+
+def _after_reporting_clause(sentence: str, lb: int, position: int) -> int:
+    """Where the figure's own clause starts: after 'said on Sunday that' / 'dijo el lunes que', if any."""
+    last = None
+    for last in W.REPORTING_CLAUSE_RE.finditer(sentence, lb, position):
+        pass
+    return last.end() if last is not None else lb
+
+
+def _dates_the_speech(sentence: str, phrase: re.Match[str]) -> bool:
+    """A time phrase right after or before a reporting verb dates the statement ('Provea said on Monday')."""
+    return bool(
+        W.SPEECH_VERB_BEFORE_RE.search(sentence[max(0, phrase.start() - 40) : phrase.start()])
+        or W.SPEECH_VERB_AFTER_RE.match(sentence[phrase.end() : phrase.end() + 40])
+    )
 
 
 def _cut_off(sentence: str, core: _Core, lb: int, rb: int) -> re.Match[str] | None:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from prisonwatch import figures_verbs as V
+
 FLAGS = re.IGNORECASE | re.UNICODE
 
 # ----------------------------------------------------------------------------- spelled-out numbers
@@ -49,9 +51,9 @@ def _alt(words: object) -> str:
 _EN_WORD = rf"(?:{_alt(EN_TENS)})-(?:{_alt(k for k in EN_UNITS if EN_UNITS[k] < 10)})|{_alt(EN_UNITS)}|{_alt(EN_TENS)}"
 _ES_WORD = rf"{_alt(ES_UNITS)}|{_alt(ES_TENS)}|{_alt(ES_HUNDREDS)}"
 EN_WORD_RUN = re.compile(
-    rf"\b(?:a\s+)?(?:{_EN_WORD}|hundred|thousand)(?:(?:\s+and\s+|\s+|-)(?:{_EN_WORD}|hundred|thousand))*\b", FLAGS
+    rf"(?<![\w])(?=[\w])(?:a\s+)?(?:{_EN_WORD}|hundred|thousand)(?:(?:\s+and\s+|\s+|-)(?:{_EN_WORD}|hundred|thousand))*\b", FLAGS
 )
-ES_WORD_RUN = re.compile(rf"\b(?:{_ES_WORD}|mil)(?:(?:\s+y\s+|\s+)(?:{_ES_WORD}|mil))*\b", FLAGS)
+ES_WORD_RUN = re.compile(rf"(?<![\w])(?=[\w])(?:{_ES_WORD}|mil)(?:(?:\s+y\s+|\s+)(?:{_ES_WORD}|mil))*\b", FLAGS)
 
 # Quantities that are phrases rather than numbers: (pattern, low, high, vague).
 # Plural magnitudes ('hundreds') become the span they literally allow: 'hundreds' is 200-999.
@@ -68,7 +70,10 @@ QUANTITY_PHRASES: list[tuple[str, int, int, bool]] = [
     (r"un\s+centenar|a\s+hundred\s+or\s+so", 100, 100, True),
     (r"un\s+millar|a\s+thousand\s+or\s+so", 1000, 1000, True),
 ]
-QUANTITY_RE = re.compile("|".join(f"(?P<q{i}>\\b(?:{p})\\b)" for i, (p, *_r) in enumerate(QUANTITY_PHRASES)), FLAGS)
+QUANTITY_RE = re.compile(
+    r"(?<![\w])(?=[\w])(?:" + "|".join(f"(?P<q{i}>(?:{p})\\b)" for i, (p, *_r) in enumerate(QUANTITY_PHRASES)) + ")",
+    FLAGS,
+)
 
 # Digits: '1,085', '1.085', '1 085' (thousands groups) or a plain run; never part of a decimal.
 DIGITS_RE = re.compile(r"(?<![\w.,$€£])(\d{1,3}(?:(?:[.,]|\u00a0|\u202f| )\d{3}){1,3}|\d{1,9})(?![\w]|[.,]\d)")
@@ -117,7 +122,8 @@ GENERIC_HEADS = (
     r"people|persons|individuals|citizens|civilians|dissidents|opponents|activists|protesters|demonstrators|"
     r"opposition\s+(?:members|figures|leaders|activists|supporters)|leaders|Venezuelans|"
     r"personas|ciudadan[oa]s|civiles|disidentes|opositores|opositoras|activistas|manifestantes|dirigentes|"
-    r"l[ií]deres|venezolan[oa]s|of\s+them|of\s+whom|de\s+ell[oa]s|de\s+los\s+cuales|de\s+las\s+cuales|cases|casos"
+    r"l[ií]deres|venezolan[oa]s|procesad[oa]s|imputad[oa]s|acusad[oa]s|defendants|accused|"
+    r"of\s+them|of\s+whom|de\s+ell[oa]s|de\s+los\s+cuales|de\s+las\s+cuales|cases|casos"
 )
 HEAD_RE = re.compile(
     r"^\s*(?:\(\w+\)\s*)?(?:(?:of|de)\s+)?(?:(?:the|los|las|those|these|estos|estas)\s+)?"
@@ -317,7 +323,25 @@ METRIC_CUES: list[tuple[str, str]] = [
      r"fueron\s+detenid[oa]s|han\s+sido\s+detenid[oa]s|nuevas\s+detenciones|"
      r"(?:ha|han|hab[ií]a|hab[ií]an|hemos)\s+(?:detenido|arrestado|capturado|aprehendido|apresado)", "arrested"),
 ]  # fmt: skip
-METRIC_CUE_RE = re.compile("|".join(f"(?P<m{i}>\\b(?:{p}))" for i, (p, _m) in enumerate(METRIC_CUES)), FLAGS)
+# The generated lexicons (every conjugation of every verb per metric) extend the hand-written cues above.
+_LEXICON_CUES = {
+    "under_court_measures": (V.MEASURES_ES, V.MEASURES_EN),
+    "amnesty_granted": (V.AMNESTY_ES, V.AMNESTY_EN),
+    "released": (V.RELEASED_ES, V.RELEASED_EN),
+    "still_detained": (V.STILL_DETAINED_ES, V.STILL_DETAINED_EN),
+    "arrested": (V.ARRESTED_ES, V.ARRESTED_EN),
+}
+# A cue starts at a word start; the look-around lets the engine skip mid-word positions cheaply.
+_WORD_START = r"(?<![\w])(?=[\w])"
+
+
+def _cue_regex(lang: int) -> re.Pattern[str]:
+    """All cues, each metric's hand-written patterns plus one language's generated lexicon."""
+    groups = (f"(?P<m{i}>{p}|{_LEXICON_CUES[m][lang]})" for i, (p, m) in enumerate(METRIC_CUES))
+    return re.compile(_WORD_START + "(?:" + "|".join(groups) + ")", FLAGS)
+
+
+METRIC_CUE_RE = {"es": _cue_regex(0), "en": _cue_regex(1)}
 # 'there are 800 political prisoners', 'hay 800 presos', '800 remain': only right next to the number.
 STOCK_BEFORE_RE = re.compile(
     r"\b(?:there\s+(?:are|were|remain)|hay|hab[ií]a|quedan|siguen|permanecen|remain|still\s+holds?|"
@@ -373,7 +397,7 @@ REPORT_VERBS = (
     r"has\s+tallied|tiene\s+registrad[oa]s|lleva\s+contabilizad[oa]s|lleva\s+registrad[oa]s|muestran|muestra|"
     r"verificar|confirmar|documentar|contabilizar|verify|confirm|document"
 )
-REPORT_VERB_RE = re.compile(rf"\b(?:{REPORT_VERBS})\b", FLAGS)
+REPORT_VERB_RE = re.compile(rf"{_WORD_START}(?:{REPORT_VERBS})\b", FLAGS)
 POSSESSIVE_COUNT_RE = re.compile(
     r"^(?:'s|’s)\s+(?:latest\s+|own\s+|most\s+recent\s+|updated\s+)?(?:count|tally|figures?|data|records|list|"
     r"numbers|database|report|estimate|balance)\b",
@@ -554,3 +578,56 @@ CASES_OF_OTHER_RE = re.compile(
     r"encarcel|privad|arbitrary\s+detention|arrest))",
     FLAGS,
 )
+
+# ----------------------------------------------------------------------------- third-round rules
+# 'Rodríguez said on Sunday that 900 ...', 'Cabello dijo el lunes que ...': what precedes 'that/que' after a
+# reporting verb is the speech act; its time phrases date the speech, not the figure.
+REPORTING_CLAUSE_RE = re.compile(
+    rf"{_WORD_START}(?:{REPORT_VERBS})\b[^.;:!?\d]{{0,60}}?\b(?:that|que)\s+", FLAGS
+)
+# a time phrase glued to a reporting verb: 'Foro Penal said on Monday', 'informó este lunes', 'on Sunday said'
+SPEECH_VERB_BEFORE_RE = re.compile(rf"\b(?:{REPORT_VERBS})\s+(?:[\w-]+\s+){{0,1}}$", FLAGS)
+SPEECH_VERB_AFTER_RE = re.compile(rf"^\s+(?:{REPORT_VERBS})\b", FLAGS)
+# a start phrase that names a time: the count runs from it ('since January 3', 'desde el 8 de enero')
+START_PHRASE_RE = re.compile(
+    rf"^(?:since|desde)\s+(?:the\s+|el\s+|la\s+|los\s+|las\s+|que\s+|principios\s+|inicios\s+|comienzos\s+|finales\s+|"
+    rf"mediados\s+)?(?:de\s+|del\s+|of\s+)?(?:\d|{MONTHS}|{WEEKDAYS}|then|entonces|start|beginning|inicio|comienzo|"
+    r"last|past|pasad|último|january|the\s+amnesty|la\s+amnist|the\s+law|la\s+ley|that|aquel|ese|esa)",
+    FLAGS,
+)
+# 'pidió la liberación de', 'to demand freedom for', 'called for the release of': a demand, not an event
+DEMAND_BEFORE_RE = re.compile(
+    r"\b(?:pid(?:i[oó]|ieron|en|e|an)|piden|exig(?:i[oó]|ieron|en|e|ir)|reclam(?:[oó]|aron|an|a|ar)|"
+    r"solicit(?:[oó]|aron|an|a|ar)|clam(?:[oó]|aron|an)\s+por|ped[ií]r|abog(?:[oó]|aron|an)\s+por|luchar?\s+por|"
+    r"demand(?:ed|s|ing)?|call(?:ed|s|ing)?\s+for|urg(?:ed|es|ing)|press(?:ed|es|ing)?\s+for|seek(?:s|ing)?|sought|"
+    r"campaign(?:ed|s|ing)?\s+for|pushed\s+for|appeal(?:ed|s)?\s+for|negotiat\w+|negoci\w+|prepar\w+|await\w+|"
+    r"esperan?|aguardan?|promet\w+|promis\w+)\s+(?:(?:the|la|el|su|sus|their|his|her|a|an|por|for|de|of)\s+)?"
+    r"(?:immediate\s+|inmediata\s+|pronta\s+|prompt\s+|unconditional\s+|incondicional\s+)?$",
+    FLAGS,
+)
+# 'Hundreds of people gathered ...': people at a protest, a vigil or a petition are no count of prisoners
+GATHERING_AFTER_RE = re.compile(
+    r"^\s*(?:[\w-]+\s+){0,3}?(?:gathered|marched|rallied|protested|demonstrated|attended|signed|joined|took\s+part|"
+    r"took\s+to\s+the\s+streets|held\s+a\s+vigil|turned\s+out|showed\s+up|se\s+concentraron|marcharon|protestaron|"
+    r"participaron|asistieron|firmaron|se\s+reunieron|acudieron|se\s+manifestaron|se\s+congregaron|salieron\s+a\s+las\s+calles|"
+    r"hicieron\s+una\s+vigilia|se\s+sumaron|emigraron|migraron|murieron|died|fled|huyeron|voted|votaron)\b",
+    FLAGS,
+)
+# 'elevó a 1.024 el número de presos políticos': the noun comes after 'el número de'
+NUMBER_OF_AFTER_RE = re.compile(
+    r"^\s+(?:el|la|the)\s+(?:n[uú]mero|cifra|total|cantidad|conteo|balance|lista|number|count|tally|total)\s+(?:de|of)\s+",
+    FLAGS,
+)
+# 'De los 344 excarcelados, 290 tienen ...', 'Of the 344 people released, 290 are ...': a sub-count
+PARTITIVE_SUBCOUNT_BEFORE_RE = re.compile(
+    r"\b(?:of|de|out\s+of|among|entre)\s+(?:the|los|las|those|these|estos|estas)\s+[\d.,]+\s+[^,;:.]{0,50},\s+$", FLAGS
+)
+# 'who number more than 900', 'which numbered about 1,000': 'number' as a verb counts the subject
+NUMBER_VERB_BEFORE_RE = re.compile(
+    r"(?:\b(?:who|which|they|that)\b[^.;:\d]{0,40}|\b[a-z]+s\s+(?:now\s+|still\s+)?)\bnumber(?:ed|s)?\s+$", FLAGS
+)
+FLOW_HEAD_METRICS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"excarcel|liber|releas|freed", FLAGS), "released"),
+    (re.compile(r"amnisti|indult|amnest|pardon", FLAGS), "amnesty_granted"),
+    (re.compile(r"arrest|detenci|detention|captura", FLAGS), "arrested"),
+]

@@ -301,7 +301,7 @@ def store_and_match_db(settings: Settings, run_id: str, expected_feeds: list[str
     ``expected_feeds`` names the feeds planned for this run; a feed whose poll left no staged
     result (its task died before staging) is recorded as failed rather than forgotten.
     """
-    from prisonwatch import store
+    from prisonwatch import store, webui_queue
 
     started = time.monotonic()
     folder = run_dir(settings, run_id)
@@ -322,7 +322,10 @@ def store_and_match_db(settings: Settings, run_id: str, expected_feeds: list[str
     pairs.sort(key=lambda pair: pair[0].published or "")  # publication order
     errors = poll_errors(polls) + staged_errors(settings, run_id)
     with store.open_store(settings.db_path) as db:
+        # Analysts' decisions made in the Flags view while the store was busy are applied first, in order.
+        decisions = webui_queue.apply_pending(db)
         summary = db.ingest_batch(run_id, polls=polls, articles=pairs, errors=errors, settings=settings)
+    summary["queued_decisions"] = decisions
     summary["failed_feeds"] = [
         {"name": p.feed_name, "url": p.feed_url, "error_class": p.error_class, "error": p.error}
         for p in polls

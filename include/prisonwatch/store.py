@@ -297,6 +297,10 @@ def _evidence(row: dict[str, Any]) -> dict[str, Any]:
     return {k: row.get(k) for k in _EVIDENCE_KEYS}
 
 
+# Without a ``since``, a report's timeline covers this many days before the newest stored date (and
+# reaches back to the oldest figure its flags cite): a chart of recent months, not of all history.
+TIMELINE_DAYS = 180
+
 # Stored figures compared with each new figure, per source: the nearest in date among those that
 # disagree with it (or come from its own source). Enough to raise and explain a flag; bounds the work.
 CANDIDATES_PER_SOURCE = 3
@@ -336,6 +340,7 @@ class Store:
         self._cache: storecache.CorpusCache | None = None  # loaded on the first ingest, kept while in step
         self._pending: dict[str, list[dict[str, Any]]] = {}  # rows the windows gain once the run commits
         self._batch_figures: list[dict[str, Any]] = []
+        self._held_evidence: set[tuple[str, str]] = set()  # (flag, figure) pairs stored for flags matching reads
         self._run_row: dict[str, Any] | None = None
         self._tally: dict[str, list[dict[str, Any]]] = {"errors": [], "outcomes": [], "actions": []}
 
@@ -809,15 +814,19 @@ class Store:
         days = [f["as_of"] for f in usable]
         metrics = sorted({f["metric"] for f in usable})
         cache.figures.ensure(self.con, min(days) - window, max(days) + window)
-        cache.source_values.ensure(self.con)
+        cache.source_values.ensure(
+            self.con, {(c.metric, c.source, c.scope_kind) for c in claims.values() if c.source != "unattributed"}
+        )
         keys = [match.new_figure_key(c) for c in claims.values()]
         flag_rows = self._rows(
-            "SELECT id, type, metric, scope_kind, source_a, source_b, anchor_as_of, signature, status, dedupe_key "
-            "FROM flags WHERE dedupe_key IN (SELECT unnest(?)) OR (type = 'contradiction' "
-            "AND metric IN (SELECT unnest(?)) AND anchor_as_of BETWEEN ? AND ?)",
+            "WITH f AS (SELECT id, type, metric, scope_kind, source_a, source_b, anchor_as_of, signature, status, "
+            "dedupe_key FROM flags WHERE dedupe_key IN (SELECT unnest(?)) OR (type = 'contradiction' "
+            "AND metric IN (SELECT unnest(?)) AND anchor_as_of BETWEEN ? AND ?)) "
+            "SELECT f.*, (SELECT list(e.figure_id) FROM flag_evidence e WHERE e.flag_id = f.id) AS evidence FROM f",
             [keys, metrics, min(days) - 2 * window, max(days) + 2 * window],
         )
         flags_state = [match.FlagState.from_dict(r) for r in flag_rows]
+        self._held_evidence = {(r["id"], fig) for r in flag_rows for fig in r["evidence"] or []}
         candidates: dict[str, dict[tuple[Any, ...], match.Claim]] = {}
         for nid, claim in claims.items():  # one stored figure per distinct claim, the nearest in date
             for cand in cache.figures.candidates(claim, cfg.window_days, CANDIDATES_PER_SOURCE):
@@ -917,18 +926,46 @@ class Store:
         ]
 
     def _write_source_values(self, rows: list[dict[str, Any]]) -> None:
-        """Upsert the values (a value stated again moves its dates and, when later, its latest figure)."""
-        newer = "excluded.last_as_of >= source_values.last_as_of"
-        self._append(
-            "source_values",
-            rows,
-            _SOURCE_VALUE_COLUMNS,
-            "ON CONFLICT DO UPDATE SET first_as_of = least(source_values.first_as_of, excluded.first_as_of), "
-            "last_as_of = greatest(source_values.last_as_of, excluded.last_as_of), "
+        """New values in one insert; a value stated again moves its dates (and, when later, its latest
+        figure) in one update. Which is which comes from the in-memory copy read in this transaction."""
+        values = self._cache.source_values if self._cache else None
+        fresh, again = [], []
+        for r in rows:
+            key, value = (r["metric"], r["source"], r["scope_kind"]), (r["value_low"], r["value_high"])
+            held = values.held(key, value) if values is not None else None
+            if held is None:
+                fresh.append(r)
+            elif r["last_as_of"] >= held["last_as_of"] or r["first_as_of"] < held["first_as_of"]:
+                again.append(r)  # otherwise the stored row already says it all
+        self._append("source_values", fresh, _SOURCE_VALUE_COLUMNS)
+        newer = "u.last_as_of >= source_values.last_as_of"
+        setters = (
+            "first_as_of = least(source_values.first_as_of, u.first_as_of), "
+            "last_as_of = greatest(source_values.last_as_of, u.last_as_of), "
             + ", ".join(
-                f"{c} = CASE WHEN {newer} THEN excluded.{c} ELSE source_values.{c} END"
+                f"{c} = CASE WHEN {newer} THEN u.{c} ELSE source_values.{c} END"
                 for c in ("figure_id", "article_id", "qualifier", "value_text", "scope")
-            ),
+            )
+        )
+        if len(again) <= 4:  # a point update finds its row through the primary key (~1 ms; a join scans)
+            row_select = ", ".join(f"? AS {c}" for c in _SOURCE_VALUE_COLUMNS)
+            for r in again:
+                self.con.execute(
+                    f"UPDATE source_values SET {setters} FROM (SELECT {row_select}) AS u "
+                    "WHERE source_values.metric = ? AND source_values.source = ? AND source_values.scope_kind = ? "
+                    "AND source_values.value_low = ? AND source_values.value_high = ?",
+                    [*(r[c] for c in _SOURCE_VALUE_COLUMNS), *(r[c] for c in _SOURCE_VALUE_COLUMNS[:5])],
+                )
+            return
+        types = ("VARCHAR", "VARCHAR", "VARCHAR", "BIGINT", "BIGINT", "DATE", "DATE") + ("VARCHAR",) * 5
+        row_sql = "(" + ", ".join(f"CAST(? AS {t})" for t in types) + ")"
+        self.con.execute(
+            f"UPDATE source_values SET {setters}"
+            + f" FROM (VALUES {', '.join([row_sql] * len(again))}) AS u({', '.join(_SOURCE_VALUE_COLUMNS)}) "
+            "WHERE source_values.metric = u.metric AND source_values.source = u.source "
+            "AND source_values.scope_kind = u.scope_kind AND source_values.value_low = u.value_low "
+            "AND source_values.value_high = u.value_high",
+            [r[c] for r in again for c in _SOURCE_VALUE_COLUMNS],
         )
 
     def _apply_actions(self, run_id: str, actions: list[dict[str, Any]], now: str) -> None:
@@ -1002,7 +1039,7 @@ class Store:
         first_role: dict[tuple[str, str], dict[str, Any]] = {}
         for e in evidence:  # a figure keeps the first role it was given (new before corroboration)
             first_role.setdefault((e["flag_id"], e["figure_id"]), e)
-        unique = list(first_role.values())
+        unique = [e for key, e in first_role.items() if key not in self._held_evidence]
         # corroborations count distinct articles; every figure of a batch belongs to a new article
         article_of = {f["id"]: f["article_id"] for f in self._batch_figures}
         for e in unique:
@@ -1048,9 +1085,7 @@ class Store:
                 """,
                 params,
             )
-        self._append(
-            "flag_evidence", unique, ("flag_id", "figure_id", "role", "added_at", "run_id"), "ON CONFLICT DO NOTHING"
-        )
+        self._append("flag_evidence", unique, ("flag_id", "figure_id", "role", "added_at", "run_id"))
 
     # ---- run summary
     def _fresh_run_counts(self, run_id: str, polls: list[PollResult], settings: Settings) -> dict[str, Any]:
@@ -1283,12 +1318,7 @@ class Store:
             + ", ".join(_RUN_COUNTS)
             + " FROM runs ORDER BY finished_at DESC, run_id DESC LIMIT 1"
         )
-        timeline = self._rows(
-            "SELECT metric, source, as_of, value_low, value_high, qualifier FROM v_metric_timeline "
-            + ("WHERE as_of >= CAST(? AS DATE) " if since else "")
-            + "ORDER BY metric, source, as_of, value_low",
-            [since[:10]] if since else None,
-        )
+        timeline = self._timeline(flags, since)
         threshold = self.flag_settings.unhealthy_after_failures
         feeds = self._rows(
             "SELECT name, url, last_success, last_error, last_error_at, consecutive_failures "
@@ -1317,6 +1347,30 @@ class Store:
             "errors": errors,
             "counts": {"articles_total": counts[0], "figures_total": counts[1], "flags_open": counts[2]},
         }
+
+    def _timeline(self, flags: list[dict[str, Any]], since: str | None) -> list[dict[str, Any]]:
+        """The chart points: from ``since`` when given, else the last TIMELINE_DAYS before the newest
+        stored date, reaching back far enough to show every figure the report's flags cite."""
+        if since:
+            start: date | None = date.fromisoformat(since[:10])
+        else:
+            newest = self.con.execute(
+                "SELECT max(as_of) FROM figures WHERE NOT vague AND as_of IS NOT NULL"
+            ).fetchone()[0]
+            start = newest - timedelta(days=TIMELINE_DAYS) if newest else None
+            cited = [
+                date.fromisoformat(str(e["as_of"])[:10])
+                for f in flags
+                for e in [f.get("new"), *f.get("previous", [])]
+                if e and e.get("as_of")
+            ]
+            if start and cited:
+                start = min(start, *cited)
+        return self._rows(
+            "SELECT metric, source, as_of, value_low, value_high, qualifier FROM v_metric_timeline "
+            "WHERE as_of >= ? ORDER BY metric, source, as_of, value_low",
+            [start or date.min],
+        )
 
     def _board(self) -> list[dict[str, Any]]:
         """Latest value per metric and source, with the value before it and the direction of change."""

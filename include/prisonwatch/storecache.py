@@ -15,7 +15,6 @@ and starts afresh when something else wrote to the file.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -27,6 +26,9 @@ from prisonwatch.config import ToleranceSettings
 
 # Loading more than this many days of one window starts it afresh (bounds memory when batches jump in time).
 MAX_CACHED_DAYS = 730
+# A window that must grow loads this many days further ahead, so a monitor whose news moves on a day
+# at a time loads once a month rather than on every run (later rows arrive through ``add``).
+LOAD_AHEAD_DAYS = 31
 
 
 class DayIntervals:
@@ -72,6 +74,8 @@ def _ensure(intervals: DayIntervals, lo: date, hi: date, load: Callable[[date, d
     gaps = intervals.missing(a, b)
     if not gaps:
         return
+    b += LOAD_AHEAD_DAYS
+    gaps = intervals.missing(a, b)
     if intervals.days() + sum(g_hi - g_lo + 1 for g_lo, g_hi in gaps) > MAX_CACHED_DAYS:
         reset()
         gaps = [(a, b)]
@@ -108,15 +112,14 @@ def hedged_bounds(
     lo, hi = low.astype(float), high.astype(float)
     q = {name: qualifier == name for name in ("about", "nearly", "more_than", "at_least", "fewer_than", "at_most")}
     down = q["fewer_than"] | q["at_most"]
-    other = ~(q["about"] | q["nearly"] | q["more_than"] | q["at_least"] | down)
     lower = np.select(
         [q["about"], q["nearly"], q["more_than"] | q["at_least"], down],
         [lo * (1 - tol.about), lo * (1 - tol.nearly), lo, lo * (1 - tol.fewer_than_lower)],
         lo * (1 - tol.exact),
     )
     upper = np.select(
-        [q["about"], q["nearly"], q["more_than"], q["at_least"], down, other],
-        [hi * (1 + tol.about), hi, hi * (1 + tol.more_than_upper), hi * (1 + tol.at_least_upper), hi],
+        [q["about"], q["more_than"], q["at_least"], q["nearly"] | down],
+        [hi * (1 + tol.about), hi * (1 + tol.more_than_upper), hi * (1 + tol.at_least_upper), hi],
         hi * (1 + tol.exact),
     )
     return lower, upper
@@ -273,7 +276,6 @@ class OriginalsWindow:
         row["title_words"] = set(row.get("title_words") or [])
         self.rows.append(row)
         self.signatures.append(sig)
-        self.arrays = None
 
     def add(self, rows: Iterable[dict[str, Any]]) -> None:
         """Committed article rows; only originals (relevant, not near-duplicates) in the loaded days."""
@@ -290,9 +292,17 @@ class OriginalsWindow:
         """Originals within the window whose signature or headline passes a threshold (id, title, minhash)."""
         if not self.rows:
             return []
-        if self.arrays is None:
-            days = np.fromiter((r["published_date"].toordinal() for r in self.rows), np.int64, len(self.rows))
-            self.arrays = (days, np.vstack(self.signatures))
+        have = 0 if self.arrays is None else len(self.arrays[0])
+        if have < len(self.rows):  # stack only the rows added since the last query
+            days = np.fromiter(
+                (r["published_date"].toordinal() for r in self.rows[have:]), np.int64, len(self.rows) - have
+            )
+            stacked = np.vstack(self.signatures[have:])
+            self.arrays = (
+                (days, stacked)
+                if self.arrays is None
+                else (np.concatenate([self.arrays[0], days]), np.concatenate([self.arrays[1], stacked]))
+            )
         days, signatures = self.arrays
         near = np.flatnonzero(np.abs(days - row["published_date"].toordinal()) <= window_days)
         if near.size == 0:
@@ -320,21 +330,30 @@ class SourceValues:
     """``source_values`` in memory: per (metric, source, scope kind), each value and its latest figure."""
 
     def __init__(self) -> None:
-        self.by_key: dict[tuple[str, str, str], dict[tuple[int, int], dict[str, Any]]] | None = None
+        self.by_key: dict[tuple[str, str, str], dict[tuple[int, int], dict[str, Any]]] = {}
 
-    def ensure(self, con: duckdb.DuckDBPyConnection) -> None:
-        if self.by_key is not None:
+    def ensure(self, con: duckdb.DuckDBPyConnection, keys: Iterable[tuple[str, str, str]]) -> None:
+        """Load the values of the (metric, source, scope kind) keys not loaded yet."""
+        missing = sorted(set(keys) - set(self.by_key))
+        if not missing:
             return
-        table = con.sql("SELECT * FROM source_values").to_arrow_table().to_pylist()
-        self.by_key = {}
-        for r in table:
-            self.by_key.setdefault((r["metric"], r["source"], r["scope_kind"]), {})[
-                (r["value_low"], r["value_high"])
-            ] = r
+        for key in missing:
+            self.by_key[key] = {}
+        rows = con.sql(
+            "SELECT * FROM source_values WHERE metric || chr(31) || source || chr(31) || scope_kind "
+            "IN (SELECT unnest(?::VARCHAR[]))",
+            params=[["\x1f".join(k) for k in missing]],
+        ).to_arrow_table()
+        for r in rows.to_pylist():
+            self.by_key[(r["metric"], r["source"], r["scope_kind"])][(r["value_low"], r["value_high"])] = r
+
+    def held(self, key: tuple[str, str, str], value: tuple[int, int]) -> dict[str, Any] | None:
+        """The stored row of a value, or None (only asked about keys loaded with :meth:`ensure`)."""
+        return self.by_key.get(key, {}).get(value)
 
     def history(self, claim: match.Claim) -> dict[str, Any]:
         """Did the source state this value before, and its latest earlier other value (as a Claim)."""
-        values = (self.by_key or {}).get((claim.metric, claim.source, claim.scope_kind), {})
+        values = self.by_key.get((claim.metric, claim.source, claim.scope_kind), {})
         own = (claim.value_low, claim.value_high)
         best: dict[str, Any] | None = None
         for key, r in values.items():
@@ -360,11 +379,11 @@ class SourceValues:
         return {"seen": own in values, "previous": previous}
 
     def upsert(self, rows: list[dict[str, Any]]) -> None:
-        """Apply committed ``source_values`` rows the way the store's upsert does."""
-        if self.by_key is None:
-            return
+        """Apply committed ``source_values`` rows the way the store's upsert does (loaded keys only)."""
         for r in rows:
-            values = self.by_key.setdefault((r["metric"], r["source"], r["scope_kind"]), {})
+            values = self.by_key.get((r["metric"], r["source"], r["scope_kind"]))
+            if values is None:
+                continue
             held = values.get((r["value_low"], r["value_high"]))
             if held is None:
                 values[(r["value_low"], r["value_high"])] = dict(r)

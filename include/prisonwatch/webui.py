@@ -161,7 +161,9 @@ def _turn() -> Iterator[None]:
         _process_turn.release()
 
 
-def read_store(settings: Settings, read: Callable[[store.Store], Any], *, attempts: int = READ_ATTEMPTS) -> Any:
+def read_store(
+    settings: Settings, read: Callable[[store.Store], Any], *, attempts: int = READ_ATTEMPTS
+) -> Any:
     """Run ``read`` on a short-lived read-only connection; StoreBusy when a task holds the database."""
     path = settings.db_path
     if not path.exists():
@@ -209,6 +211,15 @@ def _labels() -> dict[str, Any]:
     return report.resolve_labels()
 
 
+def queued(settings: Settings, flag_id: str | None = None, *, state: str | None = "pending") -> list[Any]:
+    """Queued decisions for a page; a broken queue file is logged and shown as none, never an error page."""
+    try:
+        return webui_queue.decisions(settings.db_path, state=state, flag_id=flag_id)
+    except Exception:
+        log.exception("the decision queue beside %s cannot be read", settings.db_path)
+        return []
+
+
 def flag_matches_source(flag: dict[str, Any], source: str) -> bool:
     """A flag concerns a source when its new figure or an earlier one is that source's."""
     sides = [flag.get("new") or {}, *(flag.get("previous") or [])]
@@ -246,7 +257,9 @@ def chart_images(timeline: list[dict[str, Any]]) -> list[dict[str, str]]:
     key = hashlib.sha1(json.dumps(timeline, sort_keys=True, default=str).encode("utf-8")).hexdigest()
     if key not in _chart_cache:
         labels = _labels()
-        pngs = charts.timeline_charts(timeline, metric_labels=labels["metrics"], source_labels=labels["sources"])
+        pngs = charts.timeline_charts(
+            timeline, metric_labels=labels["metrics"], source_labels=labels["sources"]
+        )
         uris = report.chart_data_uris(pngs)
         if len(_chart_cache) >= _CHART_CACHE_SIZE:
             _chart_cache.pop(next(iter(_chart_cache)))
@@ -259,7 +272,9 @@ def chart_images(timeline: list[dict[str, Any]]) -> list[dict[str, str]]:
 def feed_rows(settings: Settings, feeds: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Every configured or stored feed with its health, worst first; a feed never polled says so."""
     stored = {str(f.get("name")): f for f in feeds}
-    names = [f.name for f in settings.feeds] + [n for n in stored if n not in {f.name for f in settings.feeds}]
+    names = [f.name for f in settings.feeds] + [
+        n for n in stored if n not in {f.name for f in settings.feeds}
+    ]
     enabled = {f.name: f.enabled for f in settings.feeds}
     threshold = settings.flags.unhealthy_after_failures
     rows = []
@@ -345,7 +360,9 @@ def create_app(settings_provider: Callable[[], Settings] | None = None) -> FastA
     def message(
         request: Request, status_code: int, title: str, text: str, *, retry: bool = False, **extra: Any
     ) -> HTMLResponse:
-        response = render(request, "message.html.j2", status_code, title=title, text=text, retry=retry, **extra)
+        response = render(
+            request, "message.html.j2", status_code, title=title, text=text, retry=retry, **extra
+        )
         if retry:
             response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
@@ -355,7 +372,9 @@ def create_app(settings_provider: Callable[[], Settings] | None = None) -> FastA
             return provide_settings()
         except ConfigError as exc:
             log.error("prisonwatch configuration: %s", exc)
-            return message(request, 500, "Configuration error", f"The prisonwatch configuration is invalid: {exc}")
+            return message(
+                request, 500, "Configuration error", f"The prisonwatch configuration is invalid: {exc}"
+            )
 
     def store_trouble(request: Request, exc: Exception) -> HTMLResponse:
         if isinstance(exc, StoreBusy):
@@ -399,8 +418,16 @@ def create_app(settings_provider: Callable[[], Settings] | None = None) -> FastA
                 login=True,
             )
         if exc.status_code == 403:
-            return message(request, 403, "Not allowed", str(exc.detail or "Your login is not valid any more."), login=True)
-        return message(request, exc.status_code, "Not found" if exc.status_code == 404 else "Error", str(exc.detail))
+            return message(
+                request,
+                403,
+                "Not allowed",
+                str(exc.detail or "Your login is not valid any more."),
+                login=True,
+            )
+        return message(
+            request, exc.status_code, "Not found" if exc.status_code == 404 else "Error", str(exc.detail)
+        )
 
     @app.get("/", response_class=HTMLResponse)
     def flag_list(request: Request) -> Response:
@@ -425,7 +452,7 @@ def create_app(settings_provider: Callable[[], Settings] | None = None) -> FastA
             query=urlencode({k: v for k, v in filters.items() if v}),
             done=_DONE_MESSAGES.get(done, ""),
             done_flag=request.query_params.get("flag", "") if done in _DONE_MESSAGES else "",
-            pending=webui_queue.decisions(settings.db_path),
+            pending=queued(settings),
         )
 
     @app.get("/flags/{flag_id}", response_class=HTMLResponse)
@@ -447,8 +474,8 @@ def create_app(settings_provider: Callable[[], Settings] | None = None) -> FastA
             "flag.html.j2",
             f=flag_detail_view(flag),
             done=_DONE_MESSAGES.get(done, ""),
-            pending=webui_queue.decisions(settings.db_path, flag_id=flag_id),
-            history=webui_queue.decisions(settings.db_path, state=None, flag_id=flag_id),
+            pending=queued(settings, flag_id),
+            history=queued(settings, flag_id, state=None),
             query=_return_query(request.query_params.get("return", "")),
         )
 
@@ -484,8 +511,12 @@ def create_app(settings_provider: Callable[[], Settings] | None = None) -> FastA
         except webui_queue.QueueError as exc:
             log.error("%s", exc)
             return message(
-                request, 503, "Not saved", "The database is busy and the decision could not be queued either. "
-                "Nothing was saved; send the form again in a moment.", retry=False
+                request,
+                503,
+                "Not saved",
+                "The database is busy and the decision could not be queued either. "
+                "Nothing was saved; send the form again in a moment.",
+                retry=False,
             )
         except Exception as exc:
             return store_trouble(request, exc)
@@ -542,10 +573,11 @@ def create_app(settings_provider: Callable[[], Settings] | None = None) -> FastA
             feeds=rows,
             unhealthy=sum(1 for r in rows if not r["healthy"]),
             failing=sum(1 for r in rows if r["failing"]),
+            never_polled=sum(1 for r in rows if not r["polled"]),
             errors=view["errors"],
             run=view["run"],
             threshold=settings.flags.unhealthy_after_failures,
-            pending=webui_queue.decisions(settings.db_path),
+            pending=queued(settings),
         )
 
     @app.get("/icon.svg")
@@ -555,10 +587,15 @@ def create_app(settings_provider: Callable[[], Settings] | None = None) -> FastA
     return app
 
 
-def _flags_and_counts(db: store.Store, status: str | None, filters: dict[str, str]) -> tuple[list, dict[str, int]]:
+def _flags_and_counts(
+    db: store.Store, status: str | None, filters: dict[str, str]
+) -> tuple[list, dict[str, int]]:
     """The flags a list page shows, and how many are open per type (for its heading)."""
     open_flags = db.flags(status="open")
-    counts = {"open": len(open_flags), **{t: sum(1 for f in open_flags if f.get("type") == t) for t in FLAG_TYPES}}
+    counts = {
+        "open": len(open_flags),
+        **{t: sum(1 for f in open_flags if f.get("type") == t) for t in FLAG_TYPES},
+    }
     if status == "open":
         flags = [
             f
@@ -573,6 +610,8 @@ def _flags_and_counts(db: store.Store, status: str | None, filters: dict[str, st
 
 def _return_query(raw: str) -> str:
     """A list page's filters carried through a form: known keys and values only (never a free URL)."""
-    parsed = {k: v[0] for k, v in parse_qs(raw or "", keep_blank_values=False).items() if k in FILTER_KEYS and v}
+    parsed = {
+        k: v[0] for k, v in parse_qs(raw or "", keep_blank_values=False).items() if k in FILTER_KEYS and v
+    }
     filters, _ = clean_filters(parsed)
     return urlencode({k: v for k, v in filters.items() if v and (k in parsed)})

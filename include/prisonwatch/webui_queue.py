@@ -12,6 +12,7 @@ A queued decision never overrides a newer one: it is marked ``superseded`` when 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sqlite3
@@ -108,9 +109,8 @@ def _fsync_dir(path: Path) -> None:
     except OSError:
         return
     try:
-        os.fsync(fd)
-    except OSError:
-        pass
+        with contextlib.suppress(OSError):
+            os.fsync(fd)
     finally:
         os.close(fd)
 
@@ -120,9 +120,15 @@ def _row(row: sqlite3.Row) -> Decision:
 
 
 def enqueue(
-    db_path: Path | str, flag_id: str, status: str, note: str, *, user: str = "", decided_at: str | None = None
+    db_path: Path | str,
+    flag_id: str,
+    status: str,
+    note: str,
+    *,
+    user: str = "",
+    decided_at: str | None = None,
 ) -> Decision:
-    """Keep a decision for later; returns once it is committed to disk. Raises QueueError when it cannot be."""
+    """Keep a decision for later; returns once it is on disk. Raises QueueError when it cannot be kept."""
     if status not in FLAG_STATUSES:
         raise ValueError(f"unknown flag status {status!r} (one of {', '.join(FLAG_STATUSES)})")
     if not flag_id:
@@ -146,10 +152,14 @@ def enqueue(
     if created:
         _fsync_dir(path.parent)
     log.info("queued decision %d: %s -> %s by %s (database busy)", decision_id, flag_id, status, user or "?")
-    return Decision(id=decision_id, flag_id=flag_id, status=status, note=note, user=user, decided_at=decided_at)
+    return Decision(
+        id=decision_id, flag_id=flag_id, status=status, note=note, user=user, decided_at=decided_at
+    )
 
 
-def decisions(db_path: Path | str, *, state: str | None = "pending", flag_id: str | None = None) -> list[Decision]:
+def decisions(
+    db_path: Path | str, *, state: str | None = "pending", flag_id: str | None = None
+) -> list[Decision]:
     """Queued decisions, oldest first (pending ones by default); empty when there is no queue file."""
     path = queue_path(db_path)
     if not path.exists():
@@ -191,7 +201,9 @@ def _last_change(con: sqlite3.Connection, flag_id: str, updated_at: str | None) 
     return _parse(row["decided_at"] if row else updated_at)
 
 
-def _finish(con: sqlite3.Connection, decision: Decision, state: str, result: str, updated_at: str | None) -> None:
+def _finish(
+    con: sqlite3.Connection, decision: Decision, state: str, result: str, updated_at: str | None
+) -> None:
     con.execute(
         "UPDATE decisions SET state = ?, result = ?, applied_at = ?, flag_updated_at = ? WHERE id = ? "
         "AND state = 'pending'",
@@ -216,7 +228,8 @@ def apply_pending(store: FlagStore, *, queue_file: Path | str | None = None) -> 
         return {**summary, "error": f"{path}: {exc}"}
     try:
         pending = [
-            _row(r) for r in con.execute("SELECT * FROM decisions WHERE state = 'pending' ORDER BY decided_at, id")
+            _row(r)
+            for r in con.execute("SELECT * FROM decisions WHERE state = 'pending' ORDER BY decided_at, id")
         ]
         for decision in pending:
             try:
@@ -238,19 +251,27 @@ def apply_pending(store: FlagStore, *, queue_file: Path | str | None = None) -> 
                     current.get("updated_at"),
                 )
                 summary["superseded"] += 1
-                log.info("queued decision %d on %s superseded by a later change", decision.id, decision.flag_id)
+                log.info(
+                    "queued decision %d on %s superseded by a later change", decision.id, decision.flag_id
+                )
                 continue
             updated = store.set_flag_status(decision.flag_id, decision.status, decision.note)
-            _finish(con, decision, "applied", f"{decision.flag_id}: {updated.get('status')}", updated.get("updated_at"))
+            _finish(
+                con,
+                decision,
+                "applied",
+                f"{decision.flag_id}: {updated.get('status')}",
+                updated.get("updated_at"),
+            )
             summary["applied"] += 1
             log.info("applied queued decision %d: %s -> %s", decision.id, decision.flag_id, decision.status)
     except Exception as exc:  # a database error: what is left stays pending for the next call
         log.exception("applying queued flag decisions from %s stopped", path)
         summary["error"] = f"{type(exc).__name__}: {exc}"
     finally:
-        try:
-            summary["pending"] = con.execute("SELECT count(*) FROM decisions WHERE state = 'pending'").fetchone()[0]
-        except sqlite3.Error:
-            pass
+        with contextlib.suppress(sqlite3.Error):
+            summary["pending"] = con.execute(
+                "SELECT count(*) FROM decisions WHERE state = 'pending'"
+            ).fetchone()[0]
         con.close()
     return summary
