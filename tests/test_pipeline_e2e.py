@@ -71,6 +71,12 @@ def test_prisonwatch_run_cli(site_config, tmp_path, demo_site, capsys):
     assert "broken_demo" in out  # the failing feed is named
     assert_first_run_outcome(tmp_path / "pw.duckdb", tmp_path / "reports")
 
+    # A decision queued in the Flags view while the store was busy is applied by the next store step.
+    from prisonwatch import webui_queue
+
+    flag_id = rows(tmp_path / "pw.duckdb", "select id from flags where status = 'open' order by id limit 1")[0][0]
+    webui_queue.enqueue(tmp_path / "pw.duckdb", flag_id, "dismissed", "duplicate of an older flag", user="ana")
+
     # A second poll: feeds answer 304, nothing is fetched again, nothing new is flagged.
     flags_before = rows(tmp_path / "pw.duckdb", "select count(*) from flags")[0][0]
     seen.clear()
@@ -79,6 +85,9 @@ def test_prisonwatch_run_cli(site_config, tmp_path, demo_site, capsys):
     assert summary["articles_new"] == 0 and summary["flags_new"] == 0
     assert all(p.startswith("/feeds/") for p in seen), seen
     assert rows(tmp_path / "pw.duckdb", "select count(*) from flags")[0][0] == flags_before
+    assert summary["queued_decisions"]["applied"] == 1
+    status, note = rows(tmp_path / "pw.duckdb", f"select status, note from flags where id = '{flag_id}'")[0]
+    assert status == "dismissed" and note.startswith("duplicate of an older flag")
 
 
 def test_monitor_dag_with_dag_test(airflow_db, site_config, tmp_path):

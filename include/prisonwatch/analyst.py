@@ -1,7 +1,7 @@
 """Analysts' commands: list, acknowledge and dismiss flags; list figures.
 
 ``prisonwatch flags [list|ack|dismiss] [ID] [--note TEXT] [--status S] [--metric M] [--type T]
-[--format table|json]`` and ``prisonwatch figures --metric M [--source S] [--format table|json|csv]``.
+[--format table|text|json]`` and ``prisonwatch figures --metric M [--source S] [--format table|json|csv]``.
 """
 
 from __future__ import annotations
@@ -28,7 +28,10 @@ def register(subparsers: Any) -> None:
     p.add_argument("--status", choices=FLAG_STATUSES, help="only flags with this status")
     p.add_argument("--metric", choices=METRICS, help="only flags about this metric")
     p.add_argument("--type", dest="flag_type", choices=FLAG_TYPES, help="only flags of this type")
-    p.add_argument("--format", choices=["table", "json"], default="table")
+    p.add_argument(
+        "--format", choices=["table", "text", "json"], default="table",
+        help="table: one line a flag; text: each flag with the sentences and links it stands on",
+    )
     p.set_defaults(func=cmd_flags)
 
     p = subparsers.add_parser("figures", help="list the stored figures of one metric")
@@ -83,9 +86,37 @@ def cmd_flags(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(flags, ensure_ascii=False, indent=2))
         return 0
+    if args.format == "text":
+        print("\n\n".join(flag_text(f) for f in flags) if flags else "no flags")
+        return 0
     rows = [{**f, "corr": f["corroborations"]} for f in flags]
     print(_table(rows, ["id", "type", "metric", "severity", "status", "corr", "reason"]) if rows else "no flags")
     return 0
+
+
+def _evidence_lines(label: str, evidence: dict[str, Any]) -> list[str]:
+    value = evidence.get("value_text") or evidence.get("value_low")
+    who = evidence.get("source_text") or evidence.get("source")
+    metric, as_of = evidence.get("metric"), evidence.get("as_of")
+    lines = [f"  {label}: {evidence.get('source')} ({who}) {metric} {value}, as of {as_of}"]
+    lines.append(f"      \u201c{evidence.get('sentence', '')}\u201d")
+    title = evidence.get("article_title") or ""
+    lines.append(f"      {title} <{evidence.get('article_url', '')}>".replace("       <", "      <"))
+    return lines
+
+
+def flag_text(flag: dict[str, Any]) -> str:
+    """One flag as an analyst reads it: the reason, then each side's sentence and where it came from."""
+    head = f"[{flag['type']}] {flag['severity']} {flag['status']}  {flag['id']}"
+    lines = [head, f"  {flag['reason']}"]
+    if flag.get("note"):
+        lines.append(f"  note: {flag['note']}")
+    lines += _evidence_lines("new", flag["new"]) if flag.get("new") else []
+    for previous in flag.get("previous") or []:
+        lines += _evidence_lines("vs ", previous)
+    if flag.get("corroborations"):
+        lines.append(f"  corroborated by {flag['corroborations']} later article(s)")
+    return "\n".join(lines)
 
 
 def figures_csv(rows: list[dict[str, Any]]) -> str:

@@ -149,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
     cli = str(bindir / "prisonwatch")
     subprocess.run([cli, "--config", str(config), "status"], env=env, check=False)
     print("\nFlags (each with the sentences it stands on):")
-    subprocess.run([cli, "--config", str(config), "flags", "--format", "table"], env=env, check=False)
+    subprocess.run([cli, "--config", str(config), "flags", "--format", "text"], env=env, check=False)
     print(f"\ntask logs: {demo_dir / 'monitor.log'}")
     return 0
 

@@ -743,6 +743,8 @@ def _metric(
             best = candidate
     if best is not None:
         return best[2]
+    if noun_class == "total" and W.RELATIVE_PRISONER_SUBJECT_RE.search(sentence[max(lb, core.start - 140) : core.start]):
+        return "still_detained"  # 'political prisoners, who number more than 900'
     if noun_class == "prisoner":
         if _match_at(W.OTHER_PREDICATE_RE, sentence, head_end):
             return None  # 'fifteen detainees had been moved to Tocorón': a transfer, not a count we keep

@@ -631,3 +631,7 @@ FLOW_HEAD_METRICS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"amnisti|indult|amnest|pardon", FLAGS), "amnesty_granted"),
     (re.compile(r"arrest|detenci|detention|captura", FLAGS), "arrested"),
 ]
+# 'los presos políticos, que según su oficina superan los 900': the relative clause counts its antecedent
+RELATIVE_PRISONER_SUBJECT_RE = re.compile(
+    rf"\b(?:{PRISONER_HEADS})\s*,?\s+(?:que|quienes|los\s+cuales|who|which)\b[^.;:\d]{{0,60}}$", FLAGS
+)
