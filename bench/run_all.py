@@ -643,13 +643,16 @@ def section_dagparse(bench: Bench) -> None:
 
 MEMORY_CHILD = r"""
 import json, resource, sys
+from pathlib import Path
 from prisonwatch import articles, pipeline
 from prisonwatch.config import load_settings
 settings = load_settings(sys.argv[1], env={"PRISONWATCH_HOME": sys.argv[2]})
 summary = pipeline.run_once(settings, "bench_memory")
-getattr(articles, "stop_extraction_worker", lambda: None)()
-print(json.dumps({"self_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-                  "children_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+articles.stop_extraction_worker()
+# VmHWM, not ru_maxrss: Linux carries the launching process's peak into ru_maxrss across exec.
+status = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines() if ":" in line)
+self_kb = int(status["VmHWM"].split()[0]) if "VmHWM" in status else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"self_kb": self_kb, "children_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
                   "articles_new": summary.get("articles_new"), "figures_new": summary.get("figures_new")}))
 """
 

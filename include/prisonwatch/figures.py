@@ -43,7 +43,20 @@ an unknown claimant stays ``unattributed`` with its words in ``source_text``.
 Scope kind: 'since …', 'in the last month', 'after the 2024 election' are ``cumulative``; a day or single
 occasion ('on Christmas Day', 'el 8 de enero', 'this Friday') is an ``event``; otherwise stocks are ``stock``,
 flows told in the present perfect are ``cumulative`` and other flows ``event``. ``as_of`` is the stated day
-when the scope names one, else the article's published date.
+when the scope names one, else the article's published date. Time phrases of the reporting clause date the
+statement, not the figure: in 'Rodríguez said on Sunday that 900 prisoners had been released since January 3' (or
+'Cabello dijo el lunes que ...') only the words after 'that/que' can scope it, and a phrase glued to a reporting
+verb ('Foro Penal said on Monday') never does. Within the figure's clause a start phrase ('since', 'desde') wins over
+a named day, so the count is ``cumulative``.
+
+Metric cues come from the generated lexicons in :mod:`prisonwatch.figures_verbs` (every tense, participle and
+periphrasis of each metric's verbs) as well as the hand-written cues. A flow noun right after the number decides
+the metric ('56 excarcelados deberán presentarse ante un juez' is released: the measures are a condition). A cue
+that is asked for ('pidió la liberación de', 'to demand freedom for', 'promised to release') is no event, and a
+count that is only the object of such a demand is no figure; people who gathered, marched or signed are no count
+of prisoners; the whole prison population and another country's prisoners ('Nicaragua freed 222') are left out
+unless the sentence names Venezuela. A table as prose ('Releases by state: Zulia, 45; Lara, 30') gives one figure
+per row with the heading's metric and source.
 
 Release under court measures ('granted conditional release and must report to court', 'quedaron en libertad con
 medidas cautelares') is ``released``; ``under_court_measures`` is kept for a count stated as a count of people under
@@ -52,8 +65,8 @@ measures ('9.000 personas sometidas a medidas cautelares', '23 de los excarcelad
 Breakdowns are dropped: a sub-count of a total stated in the same sentence ('687 personas siguen detenidas, entre
 ellas 41 militares y 12 extranjeros', 'including five journalists', '164 of them', 'of the 1,085 ..., 95 are women',
 'two journalists were among the 12 freed') is not a second stock or flow, and emitting it would set 41 against 687
-as if they disagreed. A sub-count with a metric of its own ('2,000 detained, of whom 1,900 have been released') is
-kept.
+as if they disagreed. A sub-count with a metric of its own ('2,000 detained, of whom 1,900 have been released', 'De
+los 344 excarcelados, 290 tienen prohibición de salida') is kept, and the total's noun never lends it its metric.
 
 Anaphora: 'la organización', 'la ONG', 'el grupo', 'the group', 'the NGO', 'the committee' and possessive records
 ('sus registros', 'its count') refer to the organisation named most recently anywhere earlier in the article (else
@@ -386,7 +399,7 @@ def _compile_lexicon(lexicon: LexiconSettings) -> _Lexicon:
     if not sources:
         return _Lexicon(None, {})
     names = sorted(sources, key=len, reverse=True)
-    alternation = "|".join(r"\s+".join(re.escape(part) for part in n.split()) for n in names)
+    alternation = "|".join(_name_pattern(n, lexicon) for n in names)
     pattern = re.compile(rf"(?<![\w])(?:{alternation})(?![\w])", re.IGNORECASE)
     surnames: dict[str, list[str]] = {}
     for name in lexicon.people:
@@ -399,6 +412,15 @@ def _compile_lexicon(lexicon: LexiconSettings) -> _Lexicon:
         alternation = "|".join(re.escape(n.capitalize()) for n in sorted(surnames, key=len, reverse=True))
         surname_pattern = re.compile(rf"(?<![\w])(?:{alternation})(?![\w])")
     return _Lexicon(pattern, sources, antecedents, surname_pattern, {k: tuple(v) for k, v in surnames.items()})
+
+
+def _name_pattern(key: str, lexicon: LexiconSettings) -> str:
+    """A lexicon name as a pattern; a short acronym ('UN') matches only in capitals, never the article 'un'."""
+    spelled = next((n for n in {**lexicon.organisations, **lexicon.people} if " ".join(n.lower().split()) == key), key)
+    pattern = r"\s+".join(re.escape(part) for part in key.split())
+    if spelled.isupper() and len(spelled.replace(".", "")) <= 3:
+        return f"(?-i:{re.escape(spelled)})"
+    return pattern
 
 
 @lru_cache(maxsize=1)
@@ -539,6 +561,8 @@ def _sentence_figures(
     cores = _number_cores(sentence, lang)
     if not cores:
         return []
+    if W.FOREIGN_SUBJECT_RE.search(sentence) and not W.VENEZUELA_RE.search(sentence):
+        return []  # 'Nicaragua freed 222 political prisoners': another country's prisoners
     accepted: list[tuple[_Core, str, str, int]] = []  # core, noun class, head text, where the noun ends
     for core in cores:
         _apply_hedges(sentence, core)
@@ -568,13 +592,20 @@ def _sentence_figures(
         lb = accepted[idx - 1][0].end if idx > 0 else 0
         rb = accepted[idx + 1][0].start if idx + 1 < len(accepted) else len(sentence)
         metric = metrics[idx]
-        if metric is None or breakdowns[idx]:
+        if not metric or breakdowns[idx]:
             continue
-        if W.ANAPHORIC_BEFORE_RE.search(sentence[max(0, core.start - 12) : core.start]) and any(
-            f.value_low == core.low and f.value_high == core.high for f, _n in earlier + out
-        ):
-            continue
+        anaphoric = W.ANAPHORIC_BEFORE_RE.search(sentence[max(0, core.start - 12) : core.start]) or (
+            noun_class == "bare"
+            and core.qualifier == "exact"
+            and W.ANAPHORIC_BARE_BEFORE_RE.search(sentence[max(0, core.start - 5) : core.start])
+        )
+        if anaphoric and any(f.value_low == core.low and f.value_high == core.high for f, _n in earlier + out):
+            continue  # 'these 379 prisoners', 'the twelve had been held': a figure already given
         source, source_text = _source(sentence, core, lb, rb, entities, speakers, previous_speaker)
+        if noun_class == "table" and source == "unattributed":
+            # 'Presos políticos por estado (Foro Penal): Zulia: 45': the table's heading names its source
+            found = _best_entity(entities, 0, sentence.find(":") + 1)
+            source, source_text = found if found else (source, source_text)
         scope, scope_kind, as_of = _scope(sentence, core, lb, rb, metric, published, noun_class == "total")
         if not scope and noun_class in ("bare", "elliptic", "total"):
             # '600 according to the government – 302 according to its critics': the ellipsis shares the scope
@@ -635,6 +666,8 @@ def _breakdowns(sentence: str, accepted: list[tuple[_Core, str, str, int]], metr
 def _counts_people(sentence: str, core: _Core) -> tuple[str, str, int] | None:
     """(noun class, head words, end of the noun) when the number phrase counts people, else None."""
     before = sentence[max(0, core.start - 30) : core.start]
+    if W.PRISON_POPULATION_RE.search(sentence[max(0, core.start - 80) : core.start]):
+        return None  # 'la población penitenciaria supera los 50.000 internos': all inmates, not political prisoners
     if W.NUMBER_VERB_BEFORE_RE.search(sentence[max(0, core.start - 60) : core.start]):
         return "total", "", core.end  # 'political prisoners, who number more than 900'
     if W.BEFORE_REJECT_RE.search(before):
@@ -671,7 +704,10 @@ def _counts_people(sentence: str, core: _Core) -> tuple[str, str, int] | None:
                 if named.group(name):
                     return name, named.group(name), core.end + number_of.end() + named.end()
     if W.PARTITIVE_SUBCOUNT_BEFORE_RE.search(left):
-        return "elliptic", "", core.end  # 'De los 344 excarcelados, 290 tienen prohibición de salida'
+        return "elliptic", "", core.end
+    if ":" in sentence[: core.start] and W.TABLE_ITEM_RE.search(left) and W.TABLE_ITEM_AFTER_RE.match(right):
+        return "table", "", core.end  # 'Excarcelaciones por estado: Zulia, 45; Lara, 30'
+    # 'De los 344 excarcelados, 290 tienen prohibición de salida'
     if W.BARE_VERB_AFTER_RE.match(right):  # '45 were freed', 'hundreds more remain'
         return "bare", "", core.end
     if core.vague:
@@ -690,6 +726,21 @@ def _counts_people(sentence: str, core: _Core) -> tuple[str, str, int] | None:
         return "elliptic", "", core.end
     if W.MORE_AFTER_RE.match(right):  # '42 on Monday and 58 more on Tuesday': elliptical
         return "elliptic", "", core.end
+    return None
+
+
+def _table_metric(sentence: str, lang: str) -> str | None:
+    """The metric a table's heading names ('Releases by state', 'Presos políticos por estado')."""
+    heading = sentence[: sentence.find(":")]
+    cue = W.METRIC_CUE_RE[lang].search(heading)
+    if cue is not None:
+        return W.METRIC_CUES[int((cue.lastgroup or "m0")[1:])][1]
+    head = re.search(W.PRISONER_HEADS, heading, re.IGNORECASE)
+    if head is not None:
+        return "still_detained"
+    flow = re.search(W.FLOW_HEADS, heading, re.IGNORECASE)
+    if flow is not None:
+        return next((m for p, m in W.FLOW_HEAD_METRICS if p.match(flow.group(0))), None)
     return None
 
 
@@ -717,10 +768,14 @@ def _metric(
     if W.STOCK_BEFORE_RE.search(sentence[left_start : core.start]):
         best = (0, 1, "still_detained")
     identity: str | None = None
+    demanded = False
     for m in W.METRIC_CUE_RE[lang].finditer(sentence, left_start, min(rb, head_end + 160)):
         metric = W.METRIC_CUES[int((m.lastgroup or "m0")[1:])][1]
         if W.DEMAND_BEFORE_RE.search(sentence[max(0, m.start() - 40) : m.start()]):
-            continue  # 'pidió la liberación de', 'to demand freedom for': asked for, not done
+            # 'pidió la liberación de', 'to demand freedom for': asked for, not done; when the count is what is
+            # asked for ('the release of 40 detainees') it is no count at all
+            demanded = demanded or m.end() <= core.start or noun_class != "prisoner"
+            continue
         if m.end() <= core.start:
             candidate = (_gap(sentence[m.end() : core.start]), 1, metric)
         elif m.start() >= core.end:
@@ -734,7 +789,10 @@ def _metric(
             continue
         if best is None or candidate[:2] < best[:2]:
             best = candidate
-    if identity is not None and (best is None or (best[1] == 1 and best[0] > 25)):
+    partitive = re.search(r"\b(?:of|de)\b", sentence[core.end : head_end - len(head)] if head else "of", re.I)
+    condition = best is not None and best[2] == "under_court_measures" and not partitive
+    if identity is not None and (best is None or (best[1] == 1 and best[0] > 25) or condition):
+        # 'The 61 prisoners released on Monday must report to a court': the measures are a condition of release
         best = (1, 0, identity)  # a participle right after the noun beats any cue before the number
     after = W.STOCK_AFTER_RE.match(sentence[core.end : rb])
     if after:
@@ -743,8 +801,14 @@ def _metric(
             best = candidate
     if best is not None:
         return best[2]
-    if noun_class == "total" and W.RELATIVE_PRISONER_SUBJECT_RE.search(sentence[max(lb, core.start - 140) : core.start]):
+    if noun_class == "total" and W.RELATIVE_PRISONER_SUBJECT_RE.search(
+        sentence[max(lb, core.start - 140) : core.start]
+    ):
         return "still_detained"  # 'political prisoners, who number more than 900'
+    if demanded:
+        return ""  # 'awaiting the release of 40 detainees': the only cue was asked for; no count, no inheritance
+    if noun_class == "table":
+        return _table_metric(sentence, lang)
     if noun_class == "prisoner":
         if _match_at(W.OTHER_PREDICATE_RE, sentence, head_end):
             return None  # 'fifteen detainees had been moved to Tocorón': a transfer, not a count we keep
@@ -855,6 +919,7 @@ def _source(
     speakers: list[tuple[int, int, str, str]],
     previous_speaker: _PreviousSpeaker,
 ) -> tuple[str, str]:
+    speakers = [e for e in speakers if not _across_contrast(sentence, core, e)]
     explicit = [m for m in W.ACCORDING_RE.finditer(sentence, core.end, rb)][:1]
     clause_lb, clause_rb = _clause(sentence, core, lb, rb)
     own = [e for e in speakers if clause_lb <= e[0] < clause_rb] or [e for e in speakers if lb <= e[0] < rb]
@@ -906,7 +971,25 @@ def _source(
         found = _any_specific_entity(entities) or previous_speaker.article_org()
         if found:
             return found
+    if quoted:  # 'Gonzalo Himiob spoke outside Rodeo I. “At least 600 ...,” he said.'
+        opening = max(sentence.rfind(q, 0, core.start) for q in QUOTE_OPENERS)
+        found = _any_specific_entity([e for e in entities if e[1] <= opening])
+        if found:
+            return found
     return "unattributed", ""
+
+
+QUOTE_OPENERS = ("“", "«", '"')
+
+
+def _across_contrast(sentence: str, core: _Core, entity: tuple[int, int, str, str]) -> bool:
+    """The subject of a contrasted clause (', but Foro Penal says ...') speaks only about that clause.
+
+    A speaker closing the sentence (', but hundreds remain, Alfredo Romero said') still claims all of it.
+    """
+    if entity[0] < core.end:
+        return False
+    return any(entity[0] - m.end() <= 12 for m in W.CONTRAST_BREAK_RE.finditer(sentence, core.end, entity[0]))
 
 
 def _refers_back(text: str) -> bool:
@@ -982,10 +1065,8 @@ def _scope(
 
 def _after_reporting_clause(sentence: str, lb: int, position: int) -> int:
     """Where the figure's own clause starts: after 'said on Sunday that' / 'dijo el lunes que', if any."""
-    last = None
-    for last in W.REPORTING_CLAUSE_RE.finditer(sentence, lb, position):
-        pass
-    return last.end() if last is not None else lb
+    ends = [m.end() for m in W.REPORTING_CLAUSE_RE.finditer(sentence, lb, position)]
+    return ends[-1] if ends else lb
 
 
 def _dates_the_speech(sentence: str, phrase: re.Match[str]) -> bool:

@@ -91,7 +91,9 @@ ES_RECLUIR = [
 # ----------------------------------------------------------------------------- English conjugation
 
 
-def en_verb(base: str, past: str, participle: str | None = None, third: str | None = None, ing: str | None = None) -> list[str]:
+def en_verb(
+    base: str, past: str, participle: str | None = None, third: str | None = None, ing: str | None = None
+) -> list[str]:
     """Every finite and non-finite form of an English verb: base, -s, -ing, past, participle."""
     third = third or (base + "es" if base.endswith(("s", "sh", "ch", "x")) else base + "s")
     ing = ing or (base[:-1] + "ing" if base.endswith("e") and not base.endswith("ee") else base + "ing")
@@ -129,7 +131,10 @@ _PRISON_NOUNS_ES = (
     r"(?:el\s+|la\s+|los\s+|las\s+|sus\s+)?(?:centro|centros|c[aá]rcel|c[aá]rceles|prisi[oó]n|prisiones|penal|penales|"
     r"recinto|recintos|penitenciar[ií]a|internado|calabozos?|celdas?|sede|instalaciones|retenes?|reclusorio)"
 )
-_PRISON_NOUNS_EN = r"(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:prison|prisons|jail|jails|detention\s+cent(?:er|re)s?|cells?|penitentiary|custody)"
+_PRISON_NOUNS_EN = (
+    r"(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:prison|prisons|jail|jails|detention\s+cent(?:er|re)s?|cells?|penitentiary|"
+    r"custody)"
+)
 # a named prison ('left Tocorón', 'salieron de El Helicoide'): a capitalised word, whatever the flags
 _PLACE = (
     r"(?!(?:Venezuela|Colombia|Caracas|Espa[ñn]a|Spain|Panam[aá]|Miami|Bogot[aá]|Estados|United|the\s+country)\b)"
@@ -145,7 +150,12 @@ RELEASED_ES = "|".join(
         _phrase(ES_PONER + ES_PUESTO + es_ar("dej") + ES_QUEDAR + es_participle("dejad"), r"en\s+libertad"),
         _phrase(ES_QUEDAR, r"libres?"),
         _phrase(
-            es_ir("recib") + ES_OBTENER + es_ar("recobr") + es_ar("recuper") + es_ir("consegu") + es_ar("gan")
+            es_ir("recib")
+            + ES_OBTENER
+            + es_ar("recobr")
+            + es_ar("recuper")
+            + es_ir("consegu")
+            + es_ar("gan")
             + ["consiguió", "consiguieron", "consigue", "consiguen"],
             r"(?:la\s+|su\s+)?(?:libertad|excarcelaci[oó]n|boleta\s+de\s+excarcelaci[oó]n)",
         ),
@@ -155,7 +165,9 @@ RELEASED_ES = "|".join(
 )
 RELEASED_EN = "|".join(
     [
-        trie_regex(en_verb("release", "released") + en_verb("free", "freed", ing="freeing") + ["releases", "discharged"]),
+        trie_regex(
+            en_verb("release", "released") + en_verb("free", "freed", ing="freeing") + ["releases", "discharged"]
+        ),
         r"set\s+free|let\s+(?:out|go)|walk(?:ed|s|ing)?\s+(?:free|out(?:\s+of)?)|go(?:es)?\s+free|went\s+free|"
         r"(?:won|win|wins|winning|gained|secured|granted|given|regained|regain)\s+(?:their\s+|his\s+|her\s+)?"
         r"(?:release|freedom|liberty)|"
@@ -188,7 +200,10 @@ STILL_DETAINED_EN = "|".join(
 ARRESTED_ES = "|".join(
     [
         trie_regex(
-            es_ar("arrest") + es_er("aprehend") + es_ar("apres") + es_ar("captur")
+            es_ar("arrest")
+            + es_er("aprehend")
+            + es_ar("apres")
+            + es_ar("captur")
             + [f for f in ES_DETENER if not f.startswith("detenid")]
         ),
         r"detenci[oó]n(?:es)?|arrestos?|capturas?|aprehensi[oó]n(?:es)?|redadas?",
@@ -198,10 +213,13 @@ ARRESTED_ES = "|".join(
 ARRESTED_EN = "|".join(
     [
         trie_regex(
-            en_verb("arrest", "arrested") + en_verb("apprehend", "apprehended") + en_verb("detain", "detained")
+            en_verb("arrest", "arrested")
+            + en_verb("apprehend", "apprehended")
+            + en_verb("detain", "detained")
             + ["detentions", "detention", "arrests", "roundup", "roundups", "crackdown"]
         ),
-        r"round(?:ed|s|ing)?\s+up|taken\s+into\s+custody|took\s+into\s+custody|picked\s+up|seized\s+by|"
+        r"round(?:ed|s|ing)?\s+up|taken\s+into\s+custody|(?:took|take|takes|taking)\s+(?:[\w,-]+\s+){0,5}?into\s+custody|"
+        r"picked\s+up|seized\s+by|"
         r"(?:were|have\s+been|had\s+been|was)\s+(?:\w+\s+)?jailed",
     ]
 )
@@ -228,7 +246,7 @@ MEASURES_ES = (
 )
 MEASURES_EN = (
     r"(?:judicial|precautionary|court|alternative|substitute|restrictive)\s+(?:measures|conditions|orders)|"
-    r"house\s+arrest|travel\s+bans?|gag\s+orders?|banned\s+from\s+(?:leaving|speaking|talking)|"
+    r"house\s+arrest|travel\s+bans?|gag\s+orders?|(?:banned|barred|prohibited|forbidden)\s+from\s+(?:leaving|speaking|talking)|"
     r"(?:must|have\s+to|has\s+to|required\s+to|ordered\s+to|obliged\s+to)?\s*report\s+(?:regularly\s+|periodically\s+|"
     r"weekly\s+|monthly\s+)?to\s+(?:a\s+|the\s+)?(?:court|judge|tribunal|authorities)s?|subjected\s+to|"
     r"under\s+(?:court|judicial)\s+supervision|open\s+cases|subject\s+to\s+(?:court|judicial|precautionary|restrictions|"

@@ -51,7 +51,8 @@ def _alt(words: object) -> str:
 _EN_WORD = rf"(?:{_alt(EN_TENS)})-(?:{_alt(k for k in EN_UNITS if EN_UNITS[k] < 10)})|{_alt(EN_UNITS)}|{_alt(EN_TENS)}"
 _ES_WORD = rf"{_alt(ES_UNITS)}|{_alt(ES_TENS)}|{_alt(ES_HUNDREDS)}"
 EN_WORD_RUN = re.compile(
-    rf"(?<![\w])(?=[\w])(?:a\s+)?(?:{_EN_WORD}|hundred|thousand)(?:(?:\s+and\s+|\s+|-)(?:{_EN_WORD}|hundred|thousand))*\b", FLAGS
+    rf"(?<![\w])(?=[\w])(?:a\s+)?(?:{_EN_WORD}|hundred|thousand)(?:(?:\s+and\s+|\s+|-)(?:{_EN_WORD}|hundred|thousand))*\b",
+    FLAGS,
 )
 ES_WORD_RUN = re.compile(rf"(?<![\w])(?=[\w])(?:{_ES_WORD}|mil)(?:(?:\s+y\s+|\s+)(?:{_ES_WORD}|mil))*\b", FLAGS)
 
@@ -106,7 +107,7 @@ RANGE_DASH_RE = re.compile(r"^\s*(?:-|–|—|to)\s*$", FLAGS)
 PRISONER_HEADS = (
     r"political\s+prisoners|prisoners\s+of\s+conscience|prisoners|detainees|inmates|captives|hostages|"
     r"presos\s+y\s+presas\s+pol[ií]ticas|presos\s+pol[ií]ticos|presas\s+pol[ií]ticas|presos|presas|reclusos|"
-    r"privad[oa]s\s+de\s+(?:su\s+)?libertad|detenid[oa]s|arrestad[oa]s|encarcelad[oa]s"
+    r"privad[oa]s\s+de\s+(?:su\s+)?libertad|detenid[oa]s|arrestad[oa]s|encarcelad[oa]s|internos|internas|reos"
 )
 FLOW_HEADS = (
     r"excarcelad[oa]s|excarcelaciones|liberad[oa]s|liberaciones|amnistiad[oa]s|indultad[oa]s|beneficiari[oa]s|"
@@ -123,6 +124,7 @@ GENERIC_HEADS = (
     r"opposition\s+(?:members|figures|leaders|activists|supporters)|leaders|Venezuelans|"
     r"personas|ciudadan[oa]s|civiles|disidentes|opositores|opositoras|activistas|manifestantes|dirigentes|"
     r"l[ií]deres|venezolan[oa]s|procesad[oa]s|imputad[oa]s|acusad[oa]s|defendants|accused|"
+    r"colleagues|compa[ñn]er[oa]s|workers|employees|trabajador(?:es|as)|emplead[oa]s|obrer[oa]s|"
     r"of\s+them|of\s+whom|de\s+ell[oa]s|de\s+los\s+cuales|de\s+las\s+cuales|cases|casos"
 )
 HEAD_RE = re.compile(
@@ -257,6 +259,8 @@ BEFORE_REJECT_RE = re.compile(
     FLAGS,
 )
 ANAPHORIC_BEFORE_RE = re.compile(r"\b(?:these|those|estos|estas|esos|esas|dichos|dichas|aquellos)\s+$", FLAGS)
+# 'the twelve had been held': a bare number after 'the' restates a figure already given
+ANAPHORIC_BARE_BEFORE_RE = re.compile(r"\b(?:the|los|las)\s+$", FLAGS)
 
 # A bare number counts people only in a few constructions.
 BARE_TOTAL_BEFORE_RE = re.compile(
@@ -264,7 +268,8 @@ BARE_TOTAL_BEFORE_RE = re.compile(
     r"[^.;:!?]{0,50}?\b(?:to|at|is|was|of|reached|stands\s+at|stood\s+at|a|en|de|es\s+de|era\s+de|asciende\s+a|"
     r"llega\s+a|lleg[oó]\s+a|alcanza|alcanz[oó]|ubica\s+en|ubic[oó]\s+en|sube\s+a|subi[oó]\s+a|eleva\s+a|"
     r"elev[oó]\s+a)|\b(?:ascienden?|ascendi[oó]|ascendieron|suman?|sumaron|totalizan?|totalizaron|"
-    r"alcanzan?|rose\s+to|climbed\s+to|reached|stands\s+at|stood\s+at|totals?|totaled|totalled|sum\s+to)|"
+    r"alcanzan?|(?:rose|climbed|fell|dropped|declined|decreased|increased|grew|jumped|went\s+(?:up|down))\s+to|"
+    r"(?:baj[oó]|descendi[oó]|disminuy[oó]|aument[oó]|creci[oó]|subi[oó])\s+a|reached|stands\s+at|stood\s+at|totals?|totaled|totalled|sum\s+to)|"
     r"\b(?:number|n[uú]mero|cifra|total|count|tally|balance)\s+(?:of|de)\s+(?:[\w-]+\s+){0,4}?"
     r"(?:is|was|stands\s+at|es\s+de|era\s+de))\s+$|\b(?:number|n[uú]mero|cifra|total|count|tally|balance)\s+(?:of|de)\s+"
     r"(?:[\w-]+\s+){0,4}$",
@@ -276,7 +281,9 @@ BARE_ATTRIBUTED_AFTER_RE = re.compile(
 BARE_VERB_AFTER_RE = re.compile(
     r"^\s+(?:[‘'“\"«][\w-]+[’'”\"»]\s+)?(?:more\s+|m[aá]s\s+|others?\s+|otr[oa]s\s+)?(?:were|have\s+been|had\s+been|are|remain|fueron|han\s+sido|"
     r"hab[ií]an\s+sido|siguen?|permanecen?|contin[uú]an?|salieron|quedaron|resultaron|recibieron|obtuvieron|"
-    r"se\s+encuentran|have\s+(?:since|now|already)\s+been|had\s+(?:since|later)\s+been|walked)\b",
+    r"se\s+encuentran|have\s+(?:since|now|already)\s+been|had\s+(?:since|later)\s+been|walked|"
+    r"detained|arrested|released|freed|pardoned|amnestied|excarcelad[oa]s|liberad[oa]s|detenid[oa]s|salieron|"
+    r"abandonaron|(?-i:left\s+[A-Z]))\b",
     FLAGS,
 )
 YEAR_MIN, YEAR_MAX = 1900, 2100
@@ -313,12 +320,12 @@ METRIC_CUES: list[tuple[str, str]] = [
      r"still\s+remain\w*|remain\w*\s+in\s+(?:\w+\s+)?(?:prisons?|jails?|cells|detention)|"
      r"political\s+prisoners\s+(?:remain|in\s+the\s+country|in\s+venezuela)|"
      r"presos\s+pol[ií]ticos\s+(?:en\s+(?:el\s+pa[ií]s|venezuela)|que\s+(?:siguen|permanecen|quedan))|"
-     r"(?:n[uú]mero|cifra|total|number|count)\s+(?:of|de)\s+(?:political\s+prisoners|presos\s+pol[ií]ticos)|"
+     r"(?:n[uú]mero|cifra|total|number|count|tally|balance|lista)\s+(?:of|de)\s+(?:political\s+prisoners|presos\s+pol[ií]ticos)|"
      r"como\s+rehenes|as\s+hostages|held\s+hostage|"
      r"todav[ií]a\s+(?:hay|quedan)|a[uú]n\s+(?:hay|quedan)|quedan\s+(?:pres[oa]s|detenid[oa]s|en\s+prisi[oó]n)",
      "still_detained"),
     (r"(?:were|have\s+been|had\s+been|was)\s+(?:\w+\s+)?jailed|(?:fueron|han\s+sido)\s+encarcelad[oa]s|"
-     r"arrest(?:ed|s|ing)?\b|detained|detuv\w+|detenci[oó]n(?:es)?|arrestad[oa]s|arrestos?|apresad[oa]s|"
+     r"arrest(?:ed|s|ing)?\b|detained|(?:hab[ií]an?|fueron|fue|han|ha|ser[aá]n|ser[ií]an)\s+(?:sido\s+)?detenid[oa]s?|detuv\w+|detenci[oó]n(?:es)?|arrestad[oa]s|arrestos?|apresad[oa]s|"
      r"aprehendid[oa]s|capturad[oa]s|rounded\s+up|taken\s+into\s+custody|detentions?|picked\s+up|"
      r"fueron\s+detenid[oa]s|han\s+sido\s+detenid[oa]s|nuevas\s+detenciones|"
      r"(?:ha|han|hab[ií]a|hab[ií]an|hemos)\s+(?:detenido|arrestado|capturado|aprehendido|apresado)", "arrested"),
@@ -353,7 +360,8 @@ STOCK_BEFORE_RE = re.compile(
 )
 STOCK_AFTER_RE = re.compile(
     r"^\s*(?:\w+\s+){0,3}?(?:remain|are\s+still|still\s+remain|siguen|permanecen|contin[uú]an|quedan)\b"
-    r"(?!\s+(?:subject|under|on\s+(?:bail|parole)|sometid|bajo|con\s+medidas))",
+    r"(?!\s+(?:subject|under|on\s+(?:bail|parole)|sometid|bajo|con\s+medidas|required|obliged|ordered|barred|banned|"
+    r"prohibited|forbidden|obligad))",
     FLAGS,
 )
 ARREST_CONTEXT_RE = re.compile(
@@ -377,7 +385,7 @@ REPORT_VERBS = (
     r"documented|documents|recorded|records|put\s+the|puts\s+the|put|puts|tallied|told|claimed|claims|claim|"
     r"insisted|indicated|warned|denounced|added|explained|maintains|maintained|issued\s+a\s+statement|revealed|"
     r"calculated|calculates|published|listed|lists|acknowledged|admitted|tweeted|posted|wrote|"
-    r"dijo|dice|dicen|informó|informa|informan|señaló|señala|señalan|contabiliza|contabilizó|contabilizan|"
+    r"dijo|dice|dicen|informó|informa|informan|afirman|aseguran|sostienen|advierten|explican|calculan|señaló|señala|señalan|contabiliza|contabilizó|contabilizan|"
     r"registra|registró|registran|confirmó|confirma|confirman|indicó|indica|afirmó|afirma|aseguró|asegura|"
     r"denunció|denuncia|denuncian|estima|estimó|estiman|cifró|cifra|cifran|reportó|reporta|reportan|anunció|"
     r"anuncia|explicó|precisó|detalló|sostiene|sostuvo|verificó|verifica|documentó|documenta|advirtió|destacó|"
@@ -515,7 +523,7 @@ VERB_HEDGE_RE = re.compile(
 # A comparison point: 'up from about 900', 'frente a los 700 de diciembre'; it counts what its neighbour counts.
 COMPARED_BEFORE_RE = re.compile(
     r"(?:\b(?:up|down)\s+from|\bcompared\s+(?:with|to)|\bfrente\s+a(?:\s+(?:los|las))?|\bcontra\s+(?:los|las)|"
-    r"\bcomparad[oa]s?\s+con(?:\s+(?:los|las))?|\brespecto\s+a(?:\s+(?:los|las))?|\bfrom\s+(?:a\s+)?"
+    r"\bto\s+[\d.,]+\s+from|\bcomparad[oa]s?\s+con(?:\s+(?:los|las))?|\brespecto\s+a(?:\s+(?:los|las))?|\bfrom\s+(?:a\s+)?"
     r"(?:previous|earlier)\s+(?:count|tally|figure)\s+of)\s+$",
     FLAGS,
 )
@@ -582,9 +590,7 @@ CASES_OF_OTHER_RE = re.compile(
 # ----------------------------------------------------------------------------- third-round rules
 # 'Rodríguez said on Sunday that 900 ...', 'Cabello dijo el lunes que ...': what precedes 'that/que' after a
 # reporting verb is the speech act; its time phrases date the speech, not the figure.
-REPORTING_CLAUSE_RE = re.compile(
-    rf"{_WORD_START}(?:{REPORT_VERBS})\b[^.;:!?\d]{{0,60}}?\b(?:that|que)\s+", FLAGS
-)
+REPORTING_CLAUSE_RE = re.compile(rf"{_WORD_START}(?:{REPORT_VERBS})\b[^.;:!?\d]{{0,60}}?\b(?:that|que)\s+", FLAGS)
 # a time phrase glued to a reporting verb: 'Foro Penal said on Monday', 'informó este lunes', 'on Sunday said'
 SPEECH_VERB_BEFORE_RE = re.compile(rf"\b(?:{REPORT_VERBS})\s+(?:[\w-]+\s+){{0,1}}$", FLAGS)
 SPEECH_VERB_AFTER_RE = re.compile(rf"^\s+(?:{REPORT_VERBS})\b", FLAGS)
@@ -601,7 +607,8 @@ DEMAND_BEFORE_RE = re.compile(
     r"solicit(?:[oó]|aron|an|a|ar)|clam(?:[oó]|aron|an)\s+por|ped[ií]r|abog(?:[oó]|aron|an)\s+por|luchar?\s+por|"
     r"demand(?:ed|s|ing)?|call(?:ed|s|ing)?\s+for|urg(?:ed|es|ing)|press(?:ed|es|ing)?\s+for|seek(?:s|ing)?|sought|"
     r"campaign(?:ed|s|ing)?\s+for|pushed\s+for|appeal(?:ed|s)?\s+for|negotiat\w+|negoci\w+|prepar\w+|await\w+|"
-    r"esperan?|aguardan?|promet\w+|promis\w+)\s+(?:(?:the|la|el|su|sus|their|his|her|a|an|por|for|de|of)\s+)?"
+    r"esperan?|aguardan?|promet\w+|promis\w+)\s+(?:to\s+)?(?:(?:the|la|el|su|sus|their|his|her|a|an|por|for|de|of)\s+)?"
+    r"(?:boletas?\s+de\s+|orders?\s+(?:of|for)\s+)?"
     r"(?:immediate\s+|inmediata\s+|pronta\s+|prompt\s+|unconditional\s+|incondicional\s+)?$",
     FLAGS,
 )
@@ -610,7 +617,8 @@ GATHERING_AFTER_RE = re.compile(
     r"^\s*(?:[\w-]+\s+){0,3}?(?:gathered|marched|rallied|protested|demonstrated|attended|signed|joined|took\s+part|"
     r"took\s+to\s+the\s+streets|held\s+a\s+vigil|turned\s+out|showed\s+up|se\s+concentraron|marcharon|protestaron|"
     r"participaron|asistieron|firmaron|se\s+reunieron|acudieron|se\s+manifestaron|se\s+congregaron|salieron\s+a\s+las\s+calles|"
-    r"hicieron\s+una\s+vigilia|se\s+sumaron|emigraron|migraron|murieron|died|fled|huyeron|voted|votaron)\b",
+    r"hicieron\s+una\s+vigilia|se\s+sumaron|taking\s+part|participating|participando|on\s+hunger\s+strike|"
+    r"en\s+huelga\s+de\s+hambre|emigraron|migraron|murieron|died|fled|huyeron|voted|votaron)\b",
     FLAGS,
 )
 # 'elevó a 1.024 el número de presos políticos': the noun comes after 'el número de'
@@ -620,7 +628,9 @@ NUMBER_OF_AFTER_RE = re.compile(
 )
 # 'De los 344 excarcelados, 290 tienen ...', 'Of the 344 people released, 290 are ...': a sub-count
 PARTITIVE_SUBCOUNT_BEFORE_RE = re.compile(
-    r"\b(?:of|de|out\s+of|among|entre)\s+(?:the|los|las|those|these|estos|estas)\s+[\d.,]+\s+[^,;:.]{0,50},\s+$", FLAGS
+    r"\b(?:of|de|out\s+of|among|entre)\s+(?:the|los|las|those|these|estos|estas)\s+(?:[a-z]+\s+){0,3}?[\d.,]+\s+"
+    r"[^,;:.]{0,50}(?:,\s+|\s+(?:hay|hab[ií]a|figuran|est[aá]n|were|are|was)\s+)$",
+    FLAGS,
 )
 # 'who number more than 900', 'which numbered about 1,000': 'number' as a verb counts the subject
 NUMBER_VERB_BEFORE_RE = re.compile(
@@ -634,4 +644,22 @@ FLOW_HEAD_METRICS: list[tuple[re.Pattern[str], str]] = [
 # 'los presos políticos, que según su oficina superan los 900': the relative clause counts its antecedent
 RELATIVE_PRISONER_SUBJECT_RE = re.compile(
     rf"\b(?:{PRISONER_HEADS})\s*,?\s+(?:que|quienes|los\s+cuales|who|which)\b[^.;:\d]{{0,60}}$", FLAGS
+)
+# A table as prose: 'Releases by state, according to Foro Penal: Zulia, 45; Lara, 30' or 'Zulia: 45; Lara: 30'.
+TABLE_ITEM_RE = re.compile(r"(?:^|[:;]\s*)(?-i:[A-ZÁÉÍÓÚÑ])[\wáéíóúñ .'-]{1,30}?(?:,|:)\s*$", FLAGS)
+TABLE_ITEM_AFTER_RE = re.compile(r"^\s*(?:;|\.|$|,?\s+(?:y|and)\s)", FLAGS)
+# Another country's prisoners ('Nicaragua freed 222', '17 Venezuelans held in the United States') are not counted
+# unless the sentence names Venezuela too.
+FOREIGN_SUBJECT_RE = re.compile(
+    r"(?:^\W*|\b(?:held|detained|imprisoned|jailed|prisoners|detenid[oa]s|pres[oa]s|recluid[oa]s|encarcelad[oa]s)\s+"
+    r"(?:in|en)\s+(?:the\s+|los\s+)?)(?:Nicaragua|Cuba|Colombia|Belarus|Bielorrusia|Russia|Rusia|Ir[aá]n|"
+    r"China|Ecuador|Per[uú]|Chile|Argentina|Bolivia|El\s+Salvador|Honduras|Guatemala|United\s+States|Estados\s+Unidos|"
+    r"EE\.\s?UU\.|Spain|Espa[ñn]a|Panam[aá]|Brazil|Brasil|Mexico|M[eé]xico|Guant[aá]namo)\b"
+)
+VENEZUELA_RE = re.compile(r"\bVenezuela\b")
+CONTRAST_BREAK_RE = re.compile(
+    r",\s+(?:but|pero|while|mientras(?:\s+que)?|whereas|aunque|although|sin\s+embargo)\b", FLAGS
+)
+PRISON_POPULATION_RE = re.compile(
+    r"\b(?:poblaci[oó]n\s+(?:penitenciaria|carcelaria|reclusa|penal)|prison\s+population|inmate\s+population)\b", FLAGS
 )
