@@ -66,9 +66,10 @@ def assert_first_run_outcome(db: Path, reports: Path) -> None:
 
 def test_prisonwatch_run_cli(site_config, tmp_path, demo_site, capsys):
     _, seen = demo_site
-    assert cli.main(["run", "--json"]) == 0
+    assert cli.main(["run"]) == 0
     out = capsys.readouterr().out
-    assert "broken_demo" in out  # the failing feed is named
+    assert "feed failed: broken_demo: parse_error" in out  # the failing feed is named, with why
+    assert "report: " in out
     assert_first_run_outcome(tmp_path / "pw.duckdb", tmp_path / "reports")
 
     # A decision queued in the Flags view while the store was busy is applied by the next store step.
@@ -81,7 +82,7 @@ def test_prisonwatch_run_cli(site_config, tmp_path, demo_site, capsys):
     flags_before = rows(tmp_path / "pw.duckdb", "select count(*) from flags")[0][0]
     seen.clear()
     assert cli.main(["run", "--json"]) == 0
-    summary = json.loads(capsys.readouterr().out.split("\n", 3)[-1])
+    summary = json.loads(capsys.readouterr().out)
     assert summary["articles_new"] == 0 and summary["flags_new"] == 0
     assert all(p.startswith("/feeds/") for p in seen), seen
     assert rows(tmp_path / "pw.duckdb", "select count(*) from flags")[0][0] == flags_before

@@ -90,9 +90,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         taken: set[str] = set()
         settings.feeds = [FeedConfig(name=feed_name_for(u, taken), url=u) for u in args.feed]
     summary = pipeline.run_once(settings, publish=not args.no_report)
-    print_run_summary(summary, settings)
     if args.json:
         print(json.dumps(summary, ensure_ascii=False, indent=2, default=str))
+    else:
+        print_run_summary(summary, settings)
     return 0
 
 
@@ -165,7 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--feed", action="append", help="feed URL to poll instead of the configured feeds (repeatable)")
     p.add_argument("--allow-host", action="append", help="host exempt from the private-address guard (repeatable)")
     p.add_argument("--no-report", action="store_true", help="do not write or send a report")
-    p.add_argument("--json", action="store_true", help="also print the run summary as JSON")
+    p.add_argument("--json", action="store_true", help="print the run summary as JSON (for tools)")
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("seed", help="load the seed corpus (idempotent)")
