@@ -61,3 +61,20 @@ def test_run_dir_names_are_safe(tmp_path):
         path = pipeline.run_dir(settings, run_id)
         assert path.parent == settings.staging_dir, run_id
         assert path.name not in {".", ".."}
+
+
+def test_a_feed_that_keeps_failing_is_reported_unhealthy(tmp_path, caplog):
+    from prisonwatch.config import FeedConfig
+
+    settings = load_settings(env={"PRISONWATCH_HOME": str(tmp_path)})
+    settings.feeds = [FeedConfig(name="gone", url="http://127.0.0.1:9/feed.xml")]
+    settings.fetch.allow_hosts = ["127.0.0.1"]
+    settings.fetch.retries = 0
+    settings.flags.unhealthy_after_failures = 2
+    first = pipeline.run_once(settings, "run-1", publish=False)
+    assert first["feeds_failed"] == 1 and first["unhealthy_feeds"] == []
+    assert first["failed_feeds"][0]["name"] == "gone"
+    with caplog.at_level("WARNING", logger="prisonwatch.pipeline"):
+        second = pipeline.run_once(settings, "run-2", publish=False)
+    assert second["unhealthy_feeds"] == ["gone"]
+    assert "unhealthy feeds (2 or more failed polls in a row): gone" in caplog.text

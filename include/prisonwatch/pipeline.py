@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 POLLS_DIR = "polls"
 ARTICLES_DIR = "articles"
 FIGURES_FILE = "figures.jsonl"
+FIGURES_DIR = "figures"  # per feed, written by fetch_articles
 ERRORS_DIR = "errors"
 
 
@@ -112,9 +113,7 @@ def poll_feed(plan: dict[str, Any], settings: Settings, run_id: str) -> dict[str
     feed = FeedConfig(name=plan["name"], url=plan["url"], language=plan.get("language") or "")
     client = HttpClient(settings.fetch)
     try:
-        result = feeds.poll_feed(
-            feed, etag=plan.get("etag"), last_modified=plan.get("last_modified"), client=client
-        )
+        result = feeds.poll_feed(feed, etag=plan.get("etag"), last_modified=plan.get("last_modified"), client=client)
     except Exception as exc:  # a bug or an unexpected library error: still the feed's failure alone
         log.exception("feed %s: unexpected error while polling", feed.name)
         result = PollResult(
@@ -142,10 +141,7 @@ def poll_feed(plan: dict[str, Any], settings: Settings, run_id: str) -> dict[str
 def staged_polls(settings: Settings, run_id: str) -> list[PollResult]:
     """Every poll result staged in this run, failed ones included."""
     folder = run_dir(settings, run_id) / POLLS_DIR
-    return [
-        PollResult.from_dict(json.loads(p.read_text(encoding="utf-8")))
-        for p in sorted(folder.glob("*.json"))
-    ]
+    return [PollResult.from_dict(json.loads(p.read_text(encoding="utf-8"))) for p in sorted(folder.glob("*.json"))]
 
 
 def choose_new_entries(
@@ -193,7 +189,12 @@ def select_new_entries_db(settings: Settings, run_id: str) -> list[dict[str, Any
 
 
 def fetch_articles(batch: dict[str, Any], settings: Settings, run_id: str) -> dict[str, Any]:
-    """Fetch and extract one feed's new articles; every failure is staged as an error record."""
+    """Fetch, extract and analyse one feed's new articles; every failure is staged as an error record.
+
+    Pages are pipelined over two processes: while the extraction worker extracts page N, this process
+    downloads page N+1 and analyses article N-1 (language, relevance, and the figures of a relevant
+    article, staged for :func:`extract_figures_step`). Each page keeps its own time budget.
+    """
     from prisonwatch import articles
     from prisonwatch.fetch import FetchError, HttpClient
     from prisonwatch.relevance import assess_relevance
@@ -202,35 +203,81 @@ def fetch_articles(batch: dict[str, Any], settings: Settings, run_id: str) -> di
     entries = [FeedEntry.from_dict(e) for e in batch["entries"]]
     folder = run_dir(settings, run_id)
     out: list[dict[str, Any]] = []
+    figure_rows: list[dict[str, Any]] = []
     errors: list[dict[str, Any]] = []
-    counts = {"fetched": 0, "snippets": 0, "skipped": 0, "failed": 0, "irrelevant": 0}
+    counts = {"fetched": 0, "snippets": 0, "skipped": 0, "failed": 0, "irrelevant": 0, "figures": 0}
     client = HttpClient(settings.fetch)
-    for entry in entries:
-        try:
-            article = articles.fetch_article(entry, client, settings)  # a feed snippet when the link can't be read
-        except articles.ArticleSkipped as exc:
+
+    def record_failure(entry: FeedEntry, exc: Exception) -> None:
+        if isinstance(exc, articles.ArticleSkipped):
             counts["skipped"] += 1
             errors.append(_error(entry, "extract", exc.error_class, exc.reason))
-            continue
-        except FetchError as exc:
+        elif isinstance(exc, FetchError):
             counts["failed"] += 1
             errors.append(_error(entry, "page", exc.error_class, exc.message))
-            continue
-        except Exception as exc:  # one bad page never fails the batch
-            log.exception("article %s: unexpected error", entry.url)
+        else:  # one bad page never fails the batch
+            log.error("article %s: unexpected error", entry.url, exc_info=exc)
             counts["failed"] += 1
             errors.append(_error(entry, "page", type(exc).__name__, str(exc)))
-            continue
+
+    def analyse(article: Article) -> None:
         counts["snippets" if article.text_source == "feed_snippet" else "fetched"] += 1
         relevant, reason = assess_relevance(article.title, article.text, article.language, settings.relevance)
         article.relevant, article.relevance_reason = relevant, reason
         counts["irrelevant"] += 0 if relevant else 1
         out.append(article.to_dict())
+        try:
+            figs = figures_for_article(article, settings)
+        except Exception:  # left to extract_figures_step, which records the failure
+            log.exception("figures failed for %s; extract_figures will retry", article.url)
+            return
+        counts["figures"] += len(figs)
+        figure_rows.append(_figure_row(article, figs))
+
+    in_worker: tuple[FeedEntry, articles.ArticleExtraction] | None = None
+    try:
+        for entry in [*entries, None]:
+            page: articles.PageInHand | None = None
+            snippet: Article | None = None
+            if entry is not None:
+                try:
+                    if entry.link_resolvable:
+                        page = articles.download_page(entry, client, settings)
+                    else:
+                        snippet = articles.article_from_entry(entry)  # a link that can't be read: the feed's text
+                except Exception as exc:  # noqa: BLE001 - recorded, the batch goes on
+                    record_failure(entry, exc)
+            finished: Article | None = None
+            if in_worker is not None:
+                previous, extraction = in_worker
+                in_worker = None
+                try:
+                    finished = extraction.article()
+                except Exception as exc:  # noqa: BLE001 - recorded, the batch goes on
+                    record_failure(previous, exc)
+            if page is not None and entry is not None:
+                in_worker = (entry, articles.start_extraction(page, settings))  # extracts while we analyse
+            for article in (finished, snippet):  # feed order
+                if article is not None:
+                    analyse(article)
+    finally:
+        if in_worker is not None:  # only after an unexpected error above: free the worker
+            in_worker[1].cancel()
     name = _safe_name(feed_name)
     _write_jsonl(folder / ARTICLES_DIR / f"{name}.jsonl", out)
+    _write_jsonl(folder / FIGURES_DIR / f"{name}.jsonl", figure_rows)
     _write_jsonl(folder / ERRORS_DIR / f"{name}.jsonl", errors)
     log.info("feed %s: %s", feed_name, ", ".join(f"{v} {k}" for k, v in counts.items()))
     return {"feed": feed_name, "articles": len(out), "errors": len(errors), **counts}
+
+
+def _figure_row(article: Article, figures: list[Figure]) -> dict[str, Any]:
+    """A staged line of figures, tied to the exact text they were read from."""
+    return {
+        "canonical_url": article.canonical_url,
+        "content_hash": article.content_hash,
+        "figures": [f.to_dict() for f in figures],
+    }
 
 
 def _error(entry: FeedEntry, stage: str, error_class: str, message: str) -> dict[str, Any]:
@@ -251,31 +298,46 @@ def figures_for_article(article: Article, settings: Settings) -> list[Figure]:
     if not article.relevant:
         return []
     published = (article.published or "")[:10] or None
-    return extract_figures(article.text, language=article.language or None, published=published,
-                           lexicon=settings.lexicon)
+    return extract_figures(
+        article.text, language=article.language or None, published=published, lexicon=settings.lexicon
+    )
 
 
 def extract_figures_step(settings: Settings, run_id: str) -> dict[str, Any]:
-    """Extract the figures of every staged article into one staged file keyed by canonical URL."""
+    """Gather the figures of every staged article into one staged file keyed by canonical URL.
+
+    ``fetch_articles`` already extracted them for the articles it analysed (staged per feed, tied to the
+    text's hash); this step extracts only what is missing (a batch staged without figures, an extraction
+    that failed there) and records what still fails.
+    """
     folder = run_dir(settings, run_id)
+    staged: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for path in sorted((folder / FIGURES_DIR).glob("*.jsonl")):
+        for row in _read_jsonl(path):
+            staged[(row["canonical_url"], row.get("content_hash", ""))] = row["figures"]
     rows = []
     errors = []
     n_figures = 0
+    filled = 0
     for article in staged_articles(settings, run_id):
-        try:
-            figs = figures_for_article(article, settings)
-        except Exception as exc:  # a bug on one text must not lose the others
-            log.exception("figures failed for %s", article.url)
-            errors.append(
-                FetchErrorRecord(article.url, "figures", type(exc).__name__, str(exc), feed=article.feed,
-                                 at=_now()).to_dict()
-            )
-            continue
-        n_figures += len(figs)
-        rows.append({"canonical_url": article.canonical_url, "figures": [f.to_dict() for f in figs]})
+        figures = staged.get((article.canonical_url, article.content_hash))
+        if figures is None:
+            try:
+                figures = [f.to_dict() for f in figures_for_article(article, settings)]
+            except Exception as exc:  # a bug on one text must not lose the others
+                log.exception("figures failed for %s", article.url)
+                errors.append(
+                    FetchErrorRecord(
+                        article.url, "figures", type(exc).__name__, str(exc), feed=article.feed, at=_now()
+                    ).to_dict()
+                )
+                continue
+            filled += 1
+        n_figures += len(figures)
+        rows.append({"canonical_url": article.canonical_url, "figures": figures})
     _write_jsonl(folder / FIGURES_FILE, rows)
     _write_jsonl(folder / ERRORS_DIR / "_figures.jsonl", errors)
-    return {"articles": len(rows), "figures": n_figures, "errors": len(errors)}
+    return {"articles": len(rows), "figures": n_figures, "errors": len(errors), "extracted_here": filled}
 
 
 def staged_errors(settings: Settings, run_id: str) -> list[FetchErrorRecord]:
@@ -287,7 +349,11 @@ def poll_errors(polls: list[PollResult]) -> list[FetchErrorRecord]:
     """Failed polls as error records (the feed's health is updated from the poll results themselves)."""
     return [
         FetchErrorRecord(
-            url=p.feed_url, stage="feed", error_class=p.error_class or "error", message=p.error or "", feed=p.feed_name,
+            url=p.feed_url,
+            stage="feed",
+            error_class=p.error_class or "error",
+            message=p.error or "",
+            feed=p.feed_name,
             at=_now(),
         )
         for p in polls
@@ -311,8 +377,13 @@ def store_and_match_db(settings: Settings, run_id: str, expected_feeds: list[str
     for name in expected_feeds or []:
         if name not in polled:
             polls.append(
-                PollResult(feed_name=name, feed_url=feed_urls.get(name, ""), status="failed",
-                           error="the poll task ended without a result", error_class="task_failed")
+                PollResult(
+                    feed_name=name,
+                    feed_url=feed_urls.get(name, ""),
+                    status="failed",
+                    error="the poll task ended without a result",
+                    error_class="task_failed",
+                )
             )
     figures_by_url = {
         row["canonical_url"]: [Figure.from_dict(f) for f in row["figures"]]
@@ -326,6 +397,12 @@ def store_and_match_db(settings: Settings, run_id: str, expected_feeds: list[str
         decisions = webui_queue.apply_pending(db)
         summary = db.ingest_batch(run_id, polls=polls, articles=pairs, errors=errors, settings=settings)
     summary["queued_decisions"] = decisions
+    if summary.get("unhealthy_feeds"):
+        log.warning(
+            "unhealthy feeds (%d or more failed polls in a row): %s",
+            settings.flags.unhealthy_after_failures,
+            ", ".join(summary["unhealthy_feeds"]),
+        )
     summary["failed_feeds"] = [
         {"name": p.feed_name, "url": p.feed_url, "error_class": p.error_class, "error": p.error}
         for p in polls
