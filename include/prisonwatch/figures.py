@@ -80,6 +80,23 @@ ahora') are ``cumulative``; an elliptic contrast ('600 según el Gobierno – 30
 
 A figure restated in the same article (same metric, values, qualifier, as-of date and noun) is kept once, with the
 most specific source among its mentions; 'these 379 prisoners' refers back and is not a new figure.
+
+Claimants in news prose: a reaction states a figure as much as a statement does ('welcomed the release of 41',
+'lamentó que 1.100 sigan presos'); the speaker may follow the figure ('..., says rights group'), head a headline
+('Foro Penal: 777 ...'), be the country itself ('Venezuela says 900 ...') or carry an apposition that is no second
+claimant ('Foro Penal, a Venezuelan rights group, said'). The subject of a reported clause is not its speaker
+('Romero said the government had freed 134' is Foro Penal's claim). A clause about a count belongs to that count only:
+'not the 900 the government claims' gives the government 900 and no other figure, and in 'a count Foro Penal disputes'
+Foro Penal claims nothing. A quote that runs on into later sentences takes the speaker named where it closes ('...
+Many are sick,” said Alfredo Romero'); 'citing lawyers' never replaces the speaker.
+
+Changes of a count: 'fell below 700' / 'bajó de 700' is ``fewer_than`` 700 ('bajó de 1.085 a 903' gives both values,
+exact); 'rose to' / 'ascendió a' give the new value. Deaths, killings and applications are no counts ('25 deaths and
+more than 2,000 detentions' is arrested 2,000 only). A part of a group named by its head takes no metric from the group
+('Three of the released prisoners spoke' is no figure) but does from its own predicate ('120 of the freed prisoners
+must appear before a judge' is under court measures); a partitive total takes its participle ('of the 2,000 people
+detained after the vote'). A bare count that restates a paragraph's figure ('Foro Penal could confirm only 71') and
+'There are also three teenagers ...' after a list of releases take the paragraph's metric.
 """
 
 from __future__ import annotations
@@ -245,10 +262,12 @@ def extract_figures(
             continue
         seen_lines.add(key)
         earlier_sentences: list[tuple[int, str]] = []
-        for s_start, s_end in split_sentences(line):
+        spans = split_sentences(line)
+        for index, (s_start, s_end) in enumerate(spans):
             sentence = line[s_start:s_end]
             offset = line_start + s_start
-            previous = _PreviousSpeaker(list(earlier_sentences), lex, context, offset)
+            later = [(line_start + a, line[a:b]) for a, b in spans[index + 1 : index + 4]]
+            previous = _PreviousSpeaker(list(earlier_sentences), lex, context, offset, later)
             found.extend(_sentence_figures(sentence, offset, lang, lex, previous, pub_date, found))
             earlier_sentences.append((offset, sentence))
     return _merge_restatements(found)
@@ -257,11 +276,36 @@ def extract_figures(
 class _PreviousSpeaker:
     """Who spoke last in the paragraph, worked out only when a quote or 'en sus registros' needs it."""
 
-    def __init__(self, sentences: list[tuple[int, str]], lex: _Lexicon, context: _ArticleContext, offset: int) -> None:
+    def __init__(
+        self,
+        sentences: list[tuple[int, str]],
+        lex: _Lexicon,
+        context: _ArticleContext,
+        offset: int,
+        later: list[tuple[int, str]] | None = None,
+    ) -> None:
         self.sentences = sentences
         self.lex = lex
         self.context = context
         self.offset = offset  # where the current sentence starts in the article
+        self.later = later or []  # the next sentences of the paragraph
+
+    def quote_closer(self) -> tuple[str, str] | None:
+        """The speaker named where a quote that runs on into later sentences closes ('…,” said Alfredo Romero')."""
+        for offset, sentence in self.later:
+            closing = [i for i in (sentence.find(q) for q in "”»") if i >= 0]
+            if not closing and sentence.count('"') % 2 == 1:
+                closing = [sentence.find('"')]
+            if not closing:
+                continue
+            close = min(closing)
+            entities = [e for e in _entities(sentence, self.lex, self.context, offset) if e[0] > close]
+            if W.REPORT_VERB_RE.search(sentence, close, close + 60) is None:
+                return None
+            speakers = _speakers(sentence, entities)
+            found = (speakers[0][2], speakers[0][3]) if speakers else _any_specific_entity(entities)
+            return found
+        return None
 
     def __call__(self) -> tuple[str, str] | None:
         for offset, sentence in reversed(self.sentences):
@@ -536,6 +580,13 @@ def _apply_hedges(sentence: str, core: _Core) -> None:
         return
     before = sentence[max(0, core.start - 40) : core.start]
     m = W.HEDGE_BEFORE_RE.search(before)
+    if (
+        m
+        and m.lastgroup
+        and W.FELL_BELOW_RE.match(m.group(0))
+        and _match_at(W.CHANGE_TARGET_AFTER_RE, sentence, core.end)
+    ):
+        m = None  # 'bajó de 1.085 a 903': the old value of a change, not 'fewer than 1.085'
     if m and m.lastgroup:
         core.qualifier = W.HEDGES[int(m.lastgroup[1:])][1] if not core.vague or core.low == core.high else "range"
         if not (core.vague and core.low != core.high):
@@ -586,6 +637,18 @@ def _sentence_figures(
         if metrics[idx] is None and elliptic:
             neighbours = [metrics[j] for j in sorted(range(len(accepted)), key=lambda j: abs(j - idx)) if j != idx]
             metrics[idx] = next((m for m in neighbours if m), None)
+    if previous_speaker.sentences:
+        paragraph_start = previous_speaker.sentences[0][0]
+        in_paragraph = [f for f, _n in earlier if f.start >= paragraph_start]
+        for idx, (core, noun_class, _head, _he) in enumerate(accepted):
+            left = sentence[max(0, core.start - 90) : core.start]
+            restated = W.REPORTED_BARE_BEFORE_RE.search(left) or W.BARE_TOTAL_BEFORE_RE.search(left)
+            if metrics[idx] is None and noun_class in ("bare", "total") and in_paragraph and restated:
+                # 'The government said 104 prisoners were freed. Foro Penal could confirm only 71.'
+                metrics[idx] = in_paragraph[-1].metric
+            elif metrics[idx] and in_paragraph and W.ALSO_CONTINUATION_RE.match(sentence[: core.start]):
+                # '65 men were released ... There are also three teenagers who had been detained': more of the same
+                metrics[idx] = in_paragraph[-1].metric
     breakdowns = _breakdowns(sentence, accepted, metrics)
     out: list[tuple[Figure, str]] = []
     for idx, (core, noun_class, head, _head_end) in enumerate(accepted):
@@ -668,7 +731,9 @@ def _counts_people(sentence: str, core: _Core) -> tuple[str, str, int] | None:
     before = sentence[max(0, core.start - 30) : core.start]
     if W.PRISON_POPULATION_RE.search(sentence[max(0, core.start - 80) : core.start]):
         return None  # 'la población penitenciaria supera los 50.000 internos': all inmates, not political prisoners
-    if W.NUMBER_VERB_BEFORE_RE.search(sentence[max(0, core.start - 60) : core.start]):
+    if W.NUMBER_VERB_BEFORE_RE.search(sentence[max(0, core.start - 60) : core.start]) or (
+        W.PRISONER_SUBJECT_COPULA_RE.search(sentence[max(0, core.start - 80) : core.start])
+    ):
         return "total", "", core.end  # 'political prisoners, who number more than 900'
     if W.BEFORE_REJECT_RE.search(before):
         return None
@@ -700,7 +765,7 @@ def _counts_people(sentence: str, core: _Core) -> tuple[str, str, int] | None:
     if number_of:  # 'elevó a 1.024 el número de presos políticos'
         named = W.HEAD_RE.match(sentence[core.end + number_of.end() : core.end + number_of.end() + 90])
         if named:
-            for name in ("prisoner", "flow", "specific"):
+            for name in ("prisoner", "flow", "specific", "generic"):
                 if named.group(name):
                     return name, named.group(name), core.end + number_of.end() + named.end()
     if W.PARTITIVE_SUBCOUNT_BEFORE_RE.search(left):
@@ -718,6 +783,7 @@ def _counts_people(sentence: str, core: _Core) -> tuple[str, str, int] | None:
         W.REPORTED_BARE_BEFORE_RE.search(left)
         or W.BARE_ATTRIBUTED_AFTER_RE.match(right)
         or W.BARE_CLAIMED_AFTER_RE.match(right)
+        or W.CONTACT_CLAIM_AFTER_RE.match(right)
         or W.COMPARED_BEFORE_RE.search(left)
         or W.CHANGE_TO_BEFORE_RE.search(left)
     ):
@@ -757,16 +823,39 @@ def _metric(
     head_end = max(head_end, core.end)
     if W.PARTITIVE_SUBCOUNT_BEFORE_RE.search(sentence[max(0, core.start - 90) : core.start]):
         left_start = core.start  # 'De los 344 excarcelados, 290 tienen ...': the total's noun is not the sub-count's
-    if _match_at(W.GATHERING_AFTER_RE, sentence, head_end):
-        return None  # 'Hundreds of people gathered to demand freedom': people at a protest, not prisoners
-    if noun_class == "flow" and not re.search(r"\b(?:of|de)\b", sentence[core.end : head_end - len(head)], re.I):
+    gathering = _match_at(W.GATHERING_AFTER_RE, sentence, head_end)
+    if gathering and not (
+        W.RELATIVE_START_RE.match(gathering.group(0))
+        and W.METRIC_CUE_RE[lang].search(sentence, max(lb, core.start - 40), core.start)
+    ):
+        # 'Hundreds of people gathered to demand freedom': people at a protest, not prisoners; but in 'police
+        # detained 16 people who had gathered' the gathering only says who they were. No neighbour lends a metric.
+        return ""
+    if W.PARTITIVE_BEFORE_RE.search(sentence[max(0, core.start - 20) : core.start]) or _match_at(
+        W.NUMBER_OF_AFTER_RE, sentence, core.end
+    ):
+        # 'brings to 302 the number of political prisoners freed since ...': the participle names the count
+        participle = W.GROUP_PARTICIPLE_RE.match(sentence[head_end : head_end + 40])
+        if participle is not None:  # 'De las 2.000 personas detenidas después de ...': the group's participle
+            return next(m for p, m in W.PARTICIPLE_METRICS if p.match(participle.group(1)))
+    # 'Three of the released prisoners spoke': the group a sub-count is drawn from lends it no metric
+    drawn_from = (
+        bool(head)
+        and W.PARTITIVE_GROUP_RE.match(sentence[core.end : head_end]) is not None
+        and not W.FLOW_EVENT_HEAD_RE.match(head)
+    )
+    if noun_class == "flow" and (
+        not re.search(r"\b(?:of|de)\b", sentence[core.end : head_end - len(head)], re.I)
+        or W.FLOW_EVENT_HEAD_RE.match(head)
+    ):
         # '56 excarcelados deberán presentarse ante un juez': the noun names the flow; the rest is a condition
         for pattern, metric in W.FLOW_HEAD_METRICS:
             if pattern.match(head):
                 return metric
     best: tuple[int, int, str] | None = None  # (distance, side preference, metric)
-    if W.STOCK_BEFORE_RE.search(sentence[left_start : core.start]):
-        best = (0, 1, "still_detained")
+    stock_before = W.STOCK_BEFORE_RE.search(sentence[left_start : core.start])
+    if stock_before and not (stock_before.group(0).rstrip().endswith("con") and noun_class != "prisoner"):
+        best = (0, 1, "still_detained")  # but 'cuenta con 300 abogados' is what it has, not whom it counts
     identity: str | None = None
     demanded = False
     for m in W.METRIC_CUE_RE[lang].finditer(sentence, left_start, min(rb, head_end + 160)):
@@ -776,8 +865,14 @@ def _metric(
             # asked for ('the release of 40 detainees') it is no count at all
             demanded = demanded or m.end() <= core.start or noun_class != "prisoner"
             continue
-        if m.end() <= core.start:
+        if metric == "still_detained" and W.PLUPERFECT_BEFORE_RE.search(sentence[max(0, m.start() - 20) : m.start()]):
+            continue  # 'had been held in El Helicoide': where they were, not a stock today
+        if m.start() < core.start and m.end() > core.end:
+            candidate = (0, 1, metric)  # 'took 14 students into custody': the cue wraps the number
+        elif m.end() <= core.start:
             candidate = (_gap(sentence[m.end() : core.start]), 1, metric)
+        elif drawn_from and m.start() < head_end:
+            continue
         elif m.start() >= core.end:
             gap = _gap(sentence[head_end : max(head_end, m.start())])
             if gap <= 1 and identity is None and W.IDENTITY_PARTICIPLE_RE.match(m.group(0)):
@@ -791,7 +886,8 @@ def _metric(
             best = candidate
     partitive = re.search(r"\b(?:of|de)\b", sentence[core.end : head_end - len(head)] if head else "of", re.I)
     condition = best is not None and best[2] == "under_court_measures" and not partitive
-    if identity is not None and (best is None or (best[1] == 1 and best[0] > 25) or condition):
+    partitive_total = W.PARTITIVE_BEFORE_RE.search(sentence[max(0, core.start - 20) : core.start]) is not None
+    if identity is not None and (best is None or (best[1] == 1 and best[0] > 25) or condition or partitive_total):
         # 'The 61 prisoners released on Monday must report to a court': the measures are a condition of release
         best = (1, 0, identity)  # a participle right after the noun beats any cue before the number
     after = W.STOCK_AFTER_RE.match(sentence[core.end : rb])
@@ -809,6 +905,10 @@ def _metric(
         return ""  # 'awaiting the release of 40 detainees': the only cue was asked for; no count, no inheritance
     if noun_class == "table":
         return _table_metric(sentence, lang)
+    if noun_class == "total" and W.PRISONER_SUBJECT_COPULA_RE.search(sentence[max(lb, core.start - 80) : core.start]):
+        return "still_detained"  # 'Political prisoners in Venezuela now number just under 700', 'son poco menos de 700'
+    if drawn_from:
+        return None
     if noun_class == "prisoner":
         if _match_at(W.OTHER_PREDICATE_RE, sentence, head_end):
             return None  # 'fifteen detainees had been moved to Tocorón': a transfer, not a count we keep
@@ -840,6 +940,10 @@ def _entities(
             full = context.named_before(lex.surnames[m.group(0).lower()], offset + m.start())
             if full is not None:
                 out.append((m.start(), m.end(), lex.sources[full], m.group(0)))
+    for m in W.COUNTRY_SPEAKER_RE.finditer(sentence):  # 'Venezuela says 900 ...': the state speaks
+        if not any(e[0] < m.end() and m.start() < e[1] for e in out):
+            out.append((m.start(), m.end(), "government", m.group(0)))
+    out.sort()
     if context is not None:
         for m in W.ORG_ANAPHOR_RE.finditer(sentence):
             resolved = context.org_before(offset + m.start())
@@ -848,7 +952,21 @@ def _entities(
             out = [e for e in out if e[1] <= m.start() or e[0] >= m.end()]
             out.append((m.start(), m.end(), resolved[0], resolved[1]))
         out.sort()
-    return out
+    return _drop_appositions(sentence, out)
+
+
+def _drop_appositions(sentence: str, entities: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
+    """'Foro Penal, a Venezuelan rights group, said': the apposition describes Foro Penal; it is no other claimant."""
+    kept: list[tuple[int, int, str, str]] = []
+    for entity in entities:
+        if (
+            kept
+            and _specificity(entity[2]) < 2 <= _specificity(kept[-1][2])
+            and W.APPOSITION_GAP_RE.match(sentence[kept[-1][1] : entity[0]])
+        ):
+            continue
+        kept.append(entity)
+    return kept
 
 
 def _speakers(sentence: str, entities: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
@@ -858,11 +976,18 @@ def _speakers(sentence: str, entities: list[tuple[int, int, str, str]]) -> list[
     so 'pese a los anuncios del gobierno, denunció Provea' is Provea's claim.
     """
     claiming: set[int] = set()
+    local = _contact_clauses(sentence, entities)
     for verb in W.REPORT_VERB_RE.finditer(sentence):
+        if W.NOUN_DETERMINER_BEFORE_RE.search(
+            sentence[max(0, verb.start() - 12) : verb.start()]
+        ) and not W.COUNT_NOUN_OWNER_AFTER_RE.match(sentence[verb.end() : verb.end() + 6]):
+            continue  # 'a claim Foro Penal disputes', 'la cifra de': a noun, not a verb
         following = [
             i
             for i, e in enumerate(entities)
-            if verb.end() <= e[0] <= verb.end() + 30
+            if i not in local
+            and verb.end() <= e[0] <= verb.end() + 30
+            and not W.CLAUSE_SUBJECT_AFTER_RE.match(sentence[e[1] : e[1] + 20])
             and not _CLAIM_BREAK_RE.search(sentence[verb.end() : e[0]])
             and len(sentence[verb.end() : e[0]].split()) <= 4
         ]
@@ -870,14 +995,24 @@ def _speakers(sentence: str, entities: list[tuple[int, int, str, str]]) -> list[
             following.sort(key=lambda i: (-_specificity(entities[i][2]), entities[i][0]))
             claiming.add(following[0])
             continue
+        if W.COORDINATED_VERB_BEFORE_RE.search(sentence[max(0, verb.start() - 8) : verb.start()]):
+            # '..., and says hundreds remain': the verb shares the sentence's subject
+            subject = next((i for i, e in enumerate(entities) if i not in local), None)
+            if subject is not None and not W.SUBJECT_LEAD_RE.sub("", sentence[: entities[subject][0]]).strip():
+                claiming.add(subject)
+                continue
         preceding = [
             i
             for i, e in enumerate(entities)
-            if e[1] <= verb.start() <= e[1] + 45 and not re.search(r"[.;:]", sentence[e[1] : verb.start()])
+            if i not in local
+            and e[1] <= verb.start() <= e[1] + 45
+            and not re.search(r"[.;:]", sentence[e[1] : verb.start()])
         ]
         if preceding:
             claiming.add(preceding[-1])
     for idx, (start, end, _source, words) in enumerate(entities):
+        if idx in local:
+            continue
         if (
             W.POSSESSIVE_COUNT_RE.match(sentence[end:]) is not None
             or W.COUNT_OF_RE.search(sentence[max(0, start - 45) : start]) is not None
@@ -885,10 +1020,49 @@ def _speakers(sentence: str, entities: list[tuple[int, int, str, str]]) -> list[
             or W.COUNT_ENTITY_RE.search(words) is not None
         ):
             claiming.add(idx)
+    if (
+        entities
+        and W.HEADLINE_SPEAKER_RE.match(sentence[: entities[0][0]])
+        and sentence[entities[0][1] :].startswith(":")
+    ):
+        claiming.add(0)  # 'Foro Penal: 777 political prisoners remain': a headline's claimant
     for idx in range(len(entities) - 2, -1, -1):  # 'Provea and Justicia, Encuentro y Perdón said': both claim
         if idx + 1 in claiming and W.COORDINATION_RE.match(sentence[entities[idx][1] : entities[idx + 1][0]]):
             claiming.add(idx)
-    return [entities[i] for i in sorted(claiming)]
+    return [entities[i] for i in sorted(claiming - set(local))]
+
+
+def _contact_clauses(sentence: str, entities: list[tuple[int, int, str, str]]) -> dict[int, str]:
+    """Claimants inside a clause about a noun: 'not the 900 the government claims', 'a count Foro Penal disputes'.
+
+    They speak about that noun only ('claim'), or dispute it ('dispute'); neither claims the sentence's figures.
+    """
+    out: dict[int, str] = {}
+    for idx, (start, end, _source, _words) in enumerate(entities):
+        before = sentence[max(0, start - 60) : start]
+        if W.CONTACT_BEFORE_RE.search(before):
+            verb = _match_at(W.CONTACT_VERB_AFTER_RE, sentence, end)
+            if verb is not None:
+                out[idx] = "dispute" if W.DISPUTE_VERB_RE.search(verb.group(0)) else "claim"
+                continue
+        inverted = W.CONTACT_VERB_BEFORE_RE.search(before)  # 'no las 900 que asegura el Gobierno'
+        if inverted and W.CONTACT_END_RE.match(sentence[end : end + 3]):
+            out[idx] = "dispute" if W.DISPUTE_VERB_RE.search(inverted.group(0)) else "claim"
+    return out
+
+
+def _contact_claimant(sentence: str, core: _Core, entities: list[tuple[int, int, str, str]]) -> tuple[str, str] | None:
+    """The claimant of a clause right after the number: 'not the 900 the government claims'."""
+    local = _contact_clauses(sentence, entities)
+    for idx, kind in local.items():
+        start = entities[idx][0]
+        if (
+            kind == "claim"
+            and core.end <= start <= core.end + 30
+            and W.CONTACT_GAP_RE.match(sentence[core.end : start])
+        ):
+            return entities[idx][2], entities[idx][3]
+    return None
 
 
 def _any_specific_entity(entities: list[tuple[int, int, str, str]]) -> tuple[str, str] | None:
@@ -919,8 +1093,11 @@ def _source(
     speakers: list[tuple[int, int, str, str]],
     previous_speaker: _PreviousSpeaker,
 ) -> tuple[str, str]:
+    contact = _contact_claimant(sentence, core, entities)
+    if contact is not None:
+        return contact
     speakers = [e for e in speakers if not _across_contrast(sentence, core, e)]
-    explicit = [m for m in W.ACCORDING_RE.finditer(sentence, core.end, rb)][:1]
+    explicit = [m for m in W.ACCORDING_RE.finditer(sentence, core.end, rb) if not _cites_own(m)][:1]
     clause_lb, clause_rb = _clause(sentence, core, lb, rb)
     own = [e for e in speakers if clause_lb <= e[0] < clause_rb] or [e for e in speakers if lb <= e[0] < rb]
     if not explicit and own:  # 'mientras que Foro Penal solo ha verificado 302': the nearer claimant
@@ -963,6 +1140,10 @@ def _source(
             return "unattributed", _trim_unknown(m.group("target"))
     quoted = _inside_quote(sentence, core.start)
     refers_back = _refers_back(sentence)
+    if quoted and not any(q in sentence[core.end :] for q in QUOTE_CLOSERS):
+        found = previous_speaker.quote_closer()  # '“More than 800 ... Many are sick,” said Alfredo Romero.'
+        if found is not None:
+            return found
     if refers_back or quoted:
         found = previous_speaker()
         if found is not None:
@@ -980,6 +1161,7 @@ def _source(
 
 
 QUOTE_OPENERS = ("“", "«", '"')
+QUOTE_CLOSERS = ("”", "»", '"')
 
 
 def _across_contrast(sentence: str, core: _Core, entity: tuple[int, int, str, str]) -> bool:
@@ -990,6 +1172,11 @@ def _across_contrast(sentence: str, core: _Core, entity: tuple[int, int, str, st
     if entity[0] < core.end:
         return False
     return any(entity[0] - m.end() <= 12 for m in W.CONTRAST_BREAK_RE.finditer(sentence, core.end, entity[0]))
+
+
+def _cites_own(match: re.Match[str]) -> bool:
+    """'the State Department said, citing its own contacts': the speaker's own sources, not another claimant."""
+    return W.CITING_OWN_RE.match(match.group(0)) is not None
 
 
 def _refers_back(text: str) -> bool:

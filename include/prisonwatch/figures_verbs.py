@@ -146,7 +146,10 @@ RELEASED_ES = "|".join(
         trie_regex(es_ar("excarcel") + es_ar("liber") + ES_SOLTAR + es_ar("desencarcel")),
         r"excarcelaci[oó]n(?:es)?|liberaci[oó]n(?:es)?|libertad\s+plena|plena\s+libertad|"
         r"(?:libertad|libertades)\s+(?:condicional(?:es)?|bajo\s+fianza)",
-        _phrase(ES_SALIR, rf"(?:en\s+libertad|libres?|de\s+{_PRISON_NOUNS_ES}|de\s+{_PLACE}|del\s+{_PLACE})"),
+        _phrase(
+            ES_SALIR,
+            rf"(?:en\s+libertad|libres?|de\s+{_PRISON_NOUNS_ES}|del\s+{_PRISON_NOUNS_ES}|de\s+{_PLACE}|del\s+{_PLACE})",
+        ),
         _phrase(ES_PONER + ES_PUESTO + es_ar("dej") + ES_QUEDAR + es_participle("dejad"), r"en\s+libertad"),
         _phrase(ES_QUEDAR, r"libres?"),
         _phrase(
@@ -206,7 +209,8 @@ ARRESTED_ES = "|".join(
             + es_ar("captur")
             + [f for f in ES_DETENER if not f.startswith("detenid")]
         ),
-        r"detenci[oó]n(?:es)?|arrestos?|capturas?|aprehensi[oó]n(?:es)?|redadas?",
+        r"detenci[oó]n(?:es)?|arrestos?|capturas?|aprehensi[oó]n(?:es)?|redadas?|"
+        r"entre\s+(?:los|las)\s+(?:detenid[oa]s|arrestad[oa]s|apresad[oa]s|capturad[oa]s)",
         r"(?:ha|han|hab[ií]a|hab[ií]an|hemos|fueron|han\s+sido|fue|ha\s+sido)\s+(?:detenid[oa]s?|encarcelad[oa]s?)",
     ]
 )
@@ -216,11 +220,12 @@ ARRESTED_EN = "|".join(
             en_verb("arrest", "arrested")
             + en_verb("apprehend", "apprehended")
             + en_verb("detain", "detained")
+            + en_verb("capture", "captured")
             + ["detentions", "detention", "arrests", "roundup", "roundups", "crackdown"]
         ),
         r"round(?:ed|s|ing)?\s+up|taken\s+into\s+custody|(?:took|take|takes|taking)\s+(?:[\w,-]+\s+){0,5}?into\s+custody|"
         r"picked\s+up|seized\s+by|"
-        r"(?:were|have\s+been|had\s+been|was)\s+(?:\w+\s+)?jailed",
+        r"(?:were|have\s+been|had\s+been|was)\s+(?:\w+\s+)?jailed|(?:has|have|had)\s+(?:\w+\s+)?(?:jailed|imprisoned)",
     ]
 )
 AMNESTY_ES = "|".join(
@@ -242,6 +247,7 @@ MEASURES_ES = (
     r"medida\s+(?:cautelar|sustitutiva|alternativa)|r[eé]gimen(?:es)?\s+de\s+presentaci[oó]n(?:es)?|"
     r"arresto\s+domiciliario|casa\s+por\s+c[aá]rcel|prohibici[oó]n\s+de\s+(?:salida|declarar|hablar|salir)|"
     r"presentarse\s+(?:[\w-]+\s+){0,4}?ante\s+(?:los\s+|el\s+|un\s+)?(?:tribunal(?:es)?|juzgados?|juez)|"
+    r"comparecer\s+(?:[\w-]+\s+){0,3}?ante\s+(?:los\s+|el\s+|un\s+)?(?:tribunal(?:es)?|juzgados?|juez)|"
     r"presentaciones\s+peri[oó]dicas|sometid[oa]s\s+a|bajo\s+medidas|procesos?\s+abiertos?|libertad\s+condicionada"
 )
 MEASURES_EN = (
@@ -249,6 +255,9 @@ MEASURES_EN = (
     r"house\s+arrest|travel\s+bans?|gag\s+orders?|(?:banned|barred|prohibited|forbidden)\s+from\s+(?:leaving|speaking|talking)|"
     r"(?:must|have\s+to|has\s+to|required\s+to|ordered\s+to|obliged\s+to)?\s*report\s+(?:regularly\s+|periodically\s+|"
     r"weekly\s+|monthly\s+)?to\s+(?:a\s+|the\s+)?(?:court|judge|tribunal|authorities)s?|subjected\s+to|"
+    r"(?:present\s+(?:themselves|himself|herself)|appear)\s+(?:regularly\s+|periodically\s+|weekly\s+|monthly\s+)?"
+    r"(?:before|in\s+front\s+of)\s+(?:a\s+|the\s+)?(?:court|judge|tribunal)s?|"
+    r"(?:court|judicial|legal)[- ](?:imposed\s+)?(?:restrictions|conditions)|"
     r"under\s+(?:court|judicial)\s+supervision|open\s+cases|subject\s+to\s+(?:court|judicial|precautionary|restrictions|"
     r"conditions)\S*"
 )

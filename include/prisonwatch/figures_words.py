@@ -88,11 +88,13 @@ HEDGES: list[tuple[str, str]] = [
      r"topped|tops|top|exceeded|exceeds|exceed|surpassed|surpasses|"
      r"more\s+than|over|upwards\s+of|in\s+excess\s+of|above|m[aá]s\s+de|superan?(?:\s+(?:los|las))?|"
      r"sobrepasan?(?:\s+(?:los|las))?", "more_than"),
-    (r"nearly|almost|close\s+to|just\s+under|just\s+shy\s+of|casi|cerca\s+de|poco\s+menos\s+de|"
+    (r"nearly|almost|closer\s+to|close\s+to|just\s+under|just\s+shy\s+of|casi|cerca\s+de|poco\s+menos\s+de|"
      r"about|around|some|roughly|approximately|an\s+estimated|estimated|alrededor\s+de|unos|unas|"
      r"aproximadamente|en\s+torno\s+a|rondan?(?:\s+(?:los|las))?|de\s+unos|de\s+unas", "about"),
     (r"up\s+to|as\s+many\s+as|no\s+more\s+than|hasta|no\s+m[aá]s\s+de|como\s+m[aá]ximo", "at_most"),
-    (r"fewer\s+than|less\s+than|under|menos\s+de", "fewer_than"),
+    (r"fewer\s+than|less\s+than|under|menos\s+de|(?:fell|fallen|dropped|dipped|slipped|sank|declined)\s+(?:to\s+)?below|"
+     r"(?:baj[oó]|bajado|descendi[oó]|descendido|cay[oó]|ca[ií]do)\s+(?:de|por\s+debajo\s+de)(?:\s+(?:los|las))?",
+     "fewer_than"),
 ]  # fmt: skip
 HEDGE_BEFORE_RE = re.compile(
     "(?:" + "|".join(f"(?P<h{i}>\\b(?:{p}))" for i, (p, _q) in enumerate(HEDGES)) + r")\s+$", FLAGS
@@ -123,7 +125,8 @@ GENERIC_HEADS = (
     r"people|persons|individuals|citizens|civilians|dissidents|opponents|activists|protesters|demonstrators|"
     r"opposition\s+(?:members|figures|leaders|activists|supporters)|leaders|Venezuelans|"
     r"personas|ciudadan[oa]s|civiles|disidentes|opositores|opositoras|activistas|manifestantes|dirigentes|"
-    r"l[ií]deres|venezolan[oa]s|procesad[oa]s|imputad[oa]s|acusad[oa]s|defendants|accused|"
+    r"nationals|l[ií]deres|venezolan[oa]s|procesad[oa]s|imputad[oa]s|acusad[oa]s|defendants|accused|"
+    r"(?:union|party|family|campaign|opposition|community|crew|staff)\s+members|miembros|integrantes|"
     r"colleagues|compa[ñn]er[oa]s|workers|employees|trabajador(?:es|as)|emplead[oa]s|obrer[oa]s|"
     r"of\s+them|of\s+whom|de\s+ell[oa]s|de\s+los\s+cuales|de\s+las\s+cuales|cases|casos"
 )
@@ -150,7 +153,6 @@ UNIT_WORDS = frozenset(
         "decades",
         "times",
         "percent",
-        "per",
         "cent",
         "dollars",
         "euros",
@@ -179,7 +181,6 @@ UNIT_WORDS = frozenset(
         "minutos",
         "décadas",
         "veces",
-        "por",
         "ciento",
         "dólares",
         "millones",
@@ -205,6 +206,18 @@ UNIT_WORDS = frozenset(
         "estados",
         "pm",
         "am",
+        "deaths",
+        "dead",
+        "killings",
+        "murders",
+        "injured",
+        "wounded",
+        "muertes",
+        "muertos",
+        "fallecidos",
+        "heridos",
+        "asesinatos",
+        "homicidios",
     ]
 )
 MONTHS = (
@@ -250,7 +263,8 @@ AFTER_REJECT_RE = re.compile(
     FLAGS,
 )
 BEFORE_REJECT_RE = re.compile(
-    rf"(?:[$€£]\s*|US\$\s*|Bs\.?\s*|\b(?:{MONTHS})\s+|\b(?:art[ií]culos?|articles?|art\.|ley|law|decreto|decree|"
+    rf"(?:[$€£]\s*|US\$\s*|Bs\.?\s*|\b(?:{MONTHS})\s+|"
+    r"\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|Ene|Abr|Ago|Dic)\.\s*|\b(?:art[ií]culos?|articles?|art\.|ley|law|decreto|decree|"
     r"zona|zone|number|n[uú]mero|nro\.|no\.|n\.º|page|p[aá]gina|celda|cell|pabell[oó]n|piso|floor|torre|tower|"
     r"calle|street|avenida|route|ruta|km|kil[oó]metro|edificio|sector|sala|room|channel|canal|rodeo|"
     r"resolution|resoluci[oó]n|paragraph|p[aá]rrafo|section|secci[oó]n|cap[ií]tulo|chapter|numeral)\s+|"
@@ -366,7 +380,9 @@ STOCK_AFTER_RE = re.compile(
 )
 ARREST_CONTEXT_RE = re.compile(
     r"\b(?:after|following|during|in|since|tras|despu[eé]s\s+de|durante|en|desde)\s+(?:the\s+|las\s+|los\s+|la\s+)?"
-    r"(?:\d{4}\s+)?(?:presidential\s+)?(?:protests?|elections?|election|protestas|elecciones|manifestaciones|comicios)|"
+    r"(?:\d{4}\s+)?(?:presidential\s+)?(?:protests?|elections?|election|protestas|elecciones|manifestaciones|comicios|"
+    r"vote|votaci[oó]n|crackdown|represi[oó]n)|\bamong\s+(?:the|those)\s+(?:detained|arrested)|"
+    r"\b(?:entre|figuran\s+entre)\s+(?:los|las)\s+(?:detenid|arrestad)|"
     r"\b(?:in|over)\s+(?:recent|the\s+(?:past|last)\s+\w+)\s+years|\ben\s+los\s+últimos\s+(?:\w+\s+)?años|"
     r"\b(?:since|desde)\s+\d{4}",
     FLAGS,
@@ -397,8 +413,11 @@ REPORT_VERBS = (
     r"have\s+verified|have\s+documented|ha\s+confirmado|han\s+confirmado|han\s+verificado|han\s+documentado|"
     # less common claim verbs
     r"tallies|tally|reckons|pegged|pegs|cited|cites|stressed|emphasi[sz]ed|argued|argues|testified|disclosed|"
-    r"updated|logged|tracks|tracked|asserted|asserts|contends|alleged|alleges|observed|highlighted|showed|shows|"
+    r"updated|logged|tracks|tracked|asserted|asserts|contends|alleged|alleges|observed|highlighted|showed|shows|show|"
     r"put\s+the\s+(?:number|figure|total|count)|puts\s+the\s+(?:number|figure|total|count)|told\s+reporters|"
+    r"welcomed|welcomes|welcome|hailed|hails|lamented|laments|decried|decries|deplored|deplores|condemned|condemns|"
+    r"denounces|denounce|criticized|criticised|celebrated|celebrates|"
+    r"celebró|celebra|celebran|celebraron|lamenta|lamentan|lamentaron|deploró|condenó|condena|criticó|"
     r"subrayó|insistió|lamentó|alertó|expuso|puntualizó|aclaró|comentó|refirió|apuntó|aseveró|enfatizó|remarcó|"
     r"acotó|reiteró|divulgó|ofreció|elevó|contabilizaron|registraron|documentaron|verificaron|cifraron|"
     r"calcularon|constató|constataron|ha\s+contabilizado|han\s+contabilizado|has\s+counted|have\s+counted|"
@@ -420,6 +439,7 @@ COUNT_OF_RE = re.compile(
 )
 BY_AGENT_RE = re.compile(
     r"\b(?:provided|published|compiled|released|issued|given|announced|confirmed|verified|counted|claimed|cited|"
+    r"reported|stated|disclosed|documented|recorded|registered|"
     r"registrad[oa]s?|contabilizad[oa]s?|documentad[oa]s?|reportad[oa]s?|"
     r"ofrecid[oa]s?|publicad[oa]s?|aportad[oa]s?|difundid[oa]s?|presentad[oa]s?|anunciad[oa]s?|"
     r"confirmad[oa]s?|verificad[oa]s?)\s+(?:by|por)\s+$",
@@ -618,7 +638,9 @@ GATHERING_AFTER_RE = re.compile(
     r"took\s+to\s+the\s+streets|held\s+a\s+vigil|turned\s+out|showed\s+up|se\s+concentraron|marcharon|protestaron|"
     r"participaron|asistieron|firmaron|se\s+reunieron|acudieron|se\s+manifestaron|se\s+congregaron|salieron\s+a\s+las\s+calles|"
     r"hicieron\s+una\s+vigilia|se\s+sumaron|taking\s+part|participating|participando|on\s+hunger\s+strike|"
-    r"en\s+huelga\s+de\s+hambre|emigraron|migraron|murieron|died|fled|huyeron|voted|votaron)\b",
+    r"en\s+huelga\s+de\s+hambre|emigraron|migraron|murieron|died|fled|huyeron|voted|votaron|"
+    r"(?:have\s+|had\s+|has\s+)?(?:applied|requested|filed|asked)|(?:han\s+|hab[ií]an\s+)?(?:solicitado|pedido)|"
+    r"solicitaron|pidieron|were\s+killed|were\s+injured|were\s+wounded|fueron\s+asesinad[oa]s|resultaron\s+herid[oa]s)\b",
     FLAGS,
 )
 # 'elevó a 1.024 el número de presos políticos': the noun comes after 'el número de'
@@ -662,4 +684,99 @@ CONTRAST_BREAK_RE = re.compile(
 )
 PRISON_POPULATION_RE = re.compile(
     r"\b(?:poblaci[oó]n\s+(?:penitenciaria|carcelaria|reclusa|penal)|prison\s+population|inmate\s+population)\b", FLAGS
+)
+
+# ----------------------------------------------------------------------------- fourth-round rules
+# 'fell below 700', 'bajó de 700' are 'fewer than'; but 'bajó de 1.085 a 903' is the old value of a change
+FELL_BELOW_RE = re.compile(r"(?:fell|fallen|dropped|dipped|slipped|sank|declined|baj|descend|ca[yií])", FLAGS)
+CHANGE_TARGET_AFTER_RE = re.compile(r"^\s+(?:a|to|hasta)\s+(?:unos\s+|unas\s+|about\s+|some\s+)?\d", FLAGS)
+# 'people who had gathered': a relative clause describing whom a cue before the number counts
+RELATIVE_START_RE = re.compile(r"^\s*(?:who|that|which|que|quienes|los\s+cuales|las\s+cuales)\b", FLAGS)
+# 'Three of the released prisoners', 'Tres de los excarcelados': a sub-count of a group named by its head
+PARTITIVE_GROUP_RE = re.compile(
+    r"^\s*(?:of|de)\s+(?:the|those|these|los|las|esos|esas|estos|estas)\b(?!\s+(?:[\d.,]+|them|whom|ell[oa]s|"
+    r"cuales|\w+\s+[\d.,]+))",
+    FLAGS,
+)
+# 'had been held in El Helicoide', 'habían estado recluidos': where people were, not a stock today
+PLUPERFECT_BEFORE_RE = re.compile(
+    r"\b(?:had\s+(?:been\s+)?|hab[ií]an?\s+(?:estado\s+|permanecido\s+|sido\s+)?)$", FLAGS
+)
+# 'Political prisoners in Venezuela now number 700', 'Los presos políticos ... son 700': the subject is a stock
+PRISONER_SUBJECT_COPULA_RE = re.compile(
+    rf"\b(?:{PRISONER_HEADS})\b[^.;:,\d]{{0,40}}?\b(?:number(?:ed|s)?|son|eran)\s+$", FLAGS
+)
+# 'Venezuela says 900 ...', 'Venezuela Says It Has Freed ...': the state speaks through its name
+COUNTRY_SPEAKER_RE = re.compile(
+    r"(?-i:\bVenezuela(?:'s\s+government|’s\s+government)?)(?=\s+(?:says|said|claims|claimed|announced|announces|"
+    r"reports|reported|insists|dice|dijo|afirma|afirmó|asegura|aseguró|anunció|anuncia|informó|informa|sostiene)\b)",
+    FLAGS,
+)
+# 'Foro Penal, a Venezuelan rights group,': a description of the name before it
+APPOSITION_GAP_RE = re.compile(
+    r"^\s*,\s+(?:a|an|the|one\s+of\s+the|una?|la|el|uno\s+de\s+los|una\s+de\s+las)\s+(?:[\w-]+\s+){0,4}$", FLAGS
+)
+# 'a claim', 'the count', 'la cifra': a reporting verb's spelling used as a noun
+NOUN_DETERMINER_BEFORE_RE = re.compile(  # case-sensitive: 'The UN said' is no 'un' before a noun
+    r"\b(?:[Aa]|[Aa]n|[Tt]he|[Tt]his|[Tt]hat|[Ii]ts|[Tt]heir|[Hh]is|[Hh]er|[Uu]na?|[Ll]a|[Ee]l|[Ee]sa|[Ee]sta|[Ss]us?)\s+$"
+)
+# 'la cifra de presos de Foro Penal', 'the count by Provea': the noun still names whose count it is
+COUNT_NOUN_OWNER_AFTER_RE = re.compile(r"^\s+(?:de|del|of|from|by)\b", FLAGS)
+# '..., and says hundreds remain': a second verb of the sentence's subject
+COORDINATED_VERB_BEFORE_RE = re.compile(r"(?:,\s*|\s)(?:and|y|e)\s+(?:also\s+|tambi[eé]n\s+)?$", FLAGS)
+SUBJECT_LEAD_RE = re.compile(
+    r"^[\s“\"«(]*(?:(?:in\s+a\s+statement|en\s+un\s+comunicado|on\s+\w+|el\s+\w+)\s*,\s*)?", FLAGS
+)
+# A clause about a noun: 'the 900 the government claims', 'a count Foro Penal disputes', 'una cifra que X cuestiona'
+_CONTACT_NOUN = (
+    r"(?:\d(?:[\d.,]*\d)?|figures?|count|claim|number|tally|total|estimate|one|releases|prisoners|detainees|arrests|"
+    r"cifras?|conteo|n[uú]mero|dato|balance|total|excarcelaciones|presos|detenidos|liberaciones)"
+)
+CONTACT_BEFORE_RE = re.compile(rf"\b{_CONTACT_NOUN}\s+(?:that\s+|which\s+|que\s+)?$", FLAGS)
+_CONTACT_VERBS = (
+    r"claims|claimed|says|said|reports|reported|cites|cited|gives|gave|announced|disputes|disputed|rejects|rejected|"
+    r"contests|contested|questions|questioned|denies|denied|doubts|dice|dijo|asegura|aseguró|afirma|afirmó|reporta|"
+    r"reportó|da|dio|maneja|cita|ofrece|anunció|cuestiona|cuestionó|rechaza|rechazó|niega|negó|disputa|pone\s+en\s+duda"
+)
+CONTACT_VERB_AFTER_RE = re.compile(rf"^\s+(?:{_CONTACT_VERBS})\s*(?=[,.;:”\"»)]|$)", FLAGS)
+CONTACT_VERB_BEFORE_RE = re.compile(rf"\b{_CONTACT_NOUN}\s+que\s+(?:{_CONTACT_VERBS})\s+$", FLAGS)
+CONTACT_END_RE = re.compile(r"^\s*(?:[,.;:”\"»)]|$)")
+CONTACT_GAP_RE = re.compile(rf"^\s+(?:that\s+|which\s+|que\s+)?(?:(?:{_CONTACT_VERBS})\s+)?$", FLAGS)
+DISPUTE_VERB_RE = re.compile(
+    r"disput|reject|contest|question|den(?:ies|ied)|doubt|cuestion|rechaz|niega|neg[oó]|pone\s+en\s+duda", FLAGS
+)
+# a bare number claimed by the clause after it: 'not the 900 the government claims', 'las 900 que dice el Gobierno'
+CONTACT_CLAIM_AFTER_RE = re.compile(
+    rf"^\s+(?:(?:that|which)\s+)?(?:the\s+)?[\w.]+(?:\s+[\w.,]+){{0,4}}?\s+(?:{_CONTACT_VERBS})\s*(?=[,.;:”\"»)]|$)|"
+    rf"^\s+que\s+(?:(?:{_CONTACT_VERBS})\s+)(?:[\w.]+\s*){{1,5}}?(?=[,.;:”\"»)]|$)",
+    FLAGS,
+)
+CITING_OWN_RE = re.compile(r"(?:citing|citando)\b|(?:per)\s+(?:its|their|his|her|su|sus)\b", FLAGS)
+# 'of the 2,000 people detained after the vote': a partitive total named by its participle
+GROUP_PARTICIPLE_RE = re.compile(
+    r"^\s+((?:detained|arrested|jailed|imprisoned|held|detenid|arrestad|encarcelad|apresad|recluid|released|freed|"
+    r"excarcelad|liberad)\w*)",
+    FLAGS,
+)
+PARTICIPLE_METRICS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"detain|arrest|jail|impris|detenid|arrestad|encarcelad|apresad", FLAGS), "arrested"),
+    (re.compile(r"releas|freed|excarcel|liberad", FLAGS), "released"),
+    (re.compile(r"held|recluid", FLAGS), "still_detained"),
+]
+# 'There are also three teenagers ...', 'También hay tres adolescentes ...': more of the list the paragraph gave
+ALSO_CONTINUATION_RE = re.compile(
+    r"^\W*(?:there\s+(?:are|were)\s+also|also\s+among\s+them\s+(?:are|were)|tambi[eé]n\s+(?:hay|hab[ií]a)|"
+    r"entre\s+ell[oa]s\s+tambi[eé]n\s+(?:hay|est[aá]n|figuran))\s+$",
+    FLAGS,
+)
+HEADLINE_SPEAKER_RE = re.compile(r"^[\s“\"«]*$")
+# 'said the government had freed 134': an entity followed by its own verb is the reported clause's subject
+CLAUSE_SUBJECT_AFTER_RE = re.compile(
+    r"^\s+(?:had|has|have|was|were|is|are|would|will|could|did|must|freed|released|arrested|detained|jailed|"
+    r"holds|held|counts|counted)\b",
+    FLAGS,
+)
+# 'releases', 'arrests': event nouns; '266 of the releases' is a part of that flow, not people drawn from a group
+FLOW_EVENT_HEAD_RE = re.compile(
+    r"^(?:releases|arrests|detentions|excarcelaciones|liberaciones|detenciones|arrestos|capturas)$", FLAGS
 )
