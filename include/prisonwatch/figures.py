@@ -740,8 +740,8 @@ def _counts_people(sentence: str, core: _Core) -> tuple[str, str, int] | None:
     if _match_at(W.AFTER_REJECT_RE, sentence, core.end):
         return None
     next_word = re.match(r"\s*([^\W\d_]+)", sentence[core.end : core.end + 30])
-    if next_word and next_word.group(1).lower() in W.UNIT_WORDS:
-        return None
+    if next_word and (next_word.group(1).lower() in W.UNIT_WORDS or next_word.group(1).lower() in W.NON_PEOPLE_WORDS):
+        return None  # '12 years', 'otros 12 delitos': not people
     if core.digits and core.qualifier == "exact" and _is_year(core.low) and sentence[core.start : core.end].isdigit():
         return None
     head = W.HEAD_RE.match(sentence[core.end : core.end + 90])
@@ -788,8 +788,12 @@ def _counts_people(sentence: str, core: _Core) -> tuple[str, str, int] | None:
         or W.CHANGE_TO_BEFORE_RE.search(left)
     ):
         return "bare", "", core.end
+    if W.COMPANION_BEFORE_RE.search(left):
+        return None  # 'fue excarcelado junto con otros dos': one person's companions
     if W.ELLIPTIC_BEFORE_RE.search(left):  # 'y otros 23 en Nochevieja'
         return "elliptic", "", core.end
+    if W.COPULA_BARE_BEFORE_RE.search(left):  # 'calculan que son unos 1.100': the count the clause is about
+        return "bare", "", core.end
     if W.MORE_AFTER_RE.match(right):  # '42 on Monday and 58 more on Tuesday': elliptical
         return "elliptic", "", core.end
     return None
@@ -823,6 +827,8 @@ def _metric(
     head_end = max(head_end, core.end)
     if W.PARTITIVE_SUBCOUNT_BEFORE_RE.search(sentence[max(0, core.start - 90) : core.start]):
         left_start = core.start  # 'De los 344 excarcelados, 290 tienen ...': the total's noun is not the sub-count's
+    if _match_at(W.DEATH_PREDICATE_AFTER_RE, sentence, head_end):
+        return ""  # 'at least 15 of the people detained ... had died in custody': deaths are no count we keep
     gathering = _match_at(W.GATHERING_AFTER_RE, sentence, head_end)
     if gathering and not (
         W.RELATIVE_START_RE.match(gathering.group(0))
@@ -853,13 +859,25 @@ def _metric(
             if pattern.match(head):
                 return metric
     best: tuple[int, int, str] | None = None  # (distance, side preference, metric)
-    stock_before = W.STOCK_BEFORE_RE.search(sentence[left_start : core.start])
+    stock_before = W.STOCK_BEFORE_RE.search(sentence[left_start : core.start]) or W.KEEPER_STOCK_BEFORE_RE.search(
+        sentence[left_start : core.start]
+    )
     if stock_before and not (stock_before.group(0).rstrip().endswith("con") and noun_class != "prisoner"):
         best = (0, 1, "still_detained")  # but 'cuenta con 300 abogados' is what it has, not whom it counts
     identity: str | None = None
     demanded = False
+    measures_after: int | None = None  # gap to a court-measure cue right after the noun ('under house arrest')
+    names = [(n.start(), n.end()) for n in W.ORG_NAME_RE.finditer(sentence)]
     for m in W.METRIC_CUE_RE[lang].finditer(sentence, left_start, min(rb, head_end + 160)):
         metric = W.METRIC_CUES[int((m.lastgroup or "m0")[1:])][1]
+        if any(a <= m.start() < b for a, b in names) or _other_sense(sentence, m, metric, lang):
+            continue  # 'Amnesty International', 'the tally, released Monday', 'freed under the amnesty'
+        if metric in _FLOW_METRICS and (
+            W.FUTURE_BEFORE_RE.search(sentence[max(0, m.start() - 30) : m.start()])
+            or W.FUTURE_FORM_RE.search(m.group(0).split()[0])
+        ):
+            demanded = True  # 'would be freed', 'excarcelarán': still to come, like a demand no count
+            continue
         if W.DEMAND_BEFORE_RE.search(sentence[max(0, m.start() - 40) : m.start()]):
             # 'pidió la liberación de', 'to demand freedom for': asked for, not done; when the count is what is
             # asked for ('the release of 40 detainees') it is no count at all
@@ -880,6 +898,8 @@ def _metric(
                 identity = metric
                 continue
             candidate = (gap, 0, metric)
+            if metric == "under_court_measures" and measures_after is None:
+                measures_after = gap
         else:
             continue
         if best is None or candidate[:2] < best[:2]:
@@ -890,6 +910,23 @@ def _metric(
     if identity is not None and (best is None or (best[1] == 1 and best[0] > 25) or condition or partitive_total):
         # 'The 61 prisoners released on Monday must report to a court': the measures are a condition of release
         best = (1, 0, identity)  # a participle right after the noun beats any cue before the number
+    named_by = identity
+    if named_by is None:
+        participle = W.GROUP_PARTICIPLE_RE.match(sentence[head_end : head_end + 40])
+        if participle is not None:
+            named_by = next(m for p, m in W.PARTICIPLE_METRICS if p.match(participle.group(1)))
+    if (
+        stock_before
+        and best == (0, 1, "still_detained")
+        and named_by is not None
+        and noun_class in ("generic", "specific")
+        and W.COUNTING_VERB_RE.search(stock_before.group(0))
+    ):
+        best = (0, 0, named_by)  # 'Foro Penal counts 18 people detained in the past week': the participle names it
+    if stock_before and best == (0, 1, "still_detained") and measures_after is not None and measures_after <= 10:
+        best = (0, 0, "under_court_measures")  # 'The group counts 1,012 people under house arrest'
+    if best is None and _match_at(W.FREE_NOW_RE, sentence, head_end):
+        best = (0, 0, "released")  # '1.400 de los detenidos ... ya están libres'
     after = W.STOCK_AFTER_RE.match(sentence[core.end : rb])
     if after:
         candidate = (max(0, core.end + after.end() - head_end - len(after.group(0).split()[-1])), 0, "still_detained")
@@ -910,7 +947,12 @@ def _metric(
     if drawn_from:
         return None
     if noun_class == "prisoner":
-        if _match_at(W.OTHER_PREDICATE_RE, sentence, head_end):
+        predicate = _match_at(W.PRISONER_PREDICATE_AFTER_RE, sentence, head_end)
+        if predicate and not W.COUNTING_PARTICIPLE_RE.match(predicate.group("participle") or predicate.group("verb")):
+            return None  # '33 inmates were hospitalized', '20 inmates escaped': what they did, not how many are held
+        if _match_at(W.OTHER_PREDICATE_RE, sentence, head_end) or _match_at(
+            W.PRISONER_ACTIVITY_AFTER_RE, sentence, head_end
+        ):
             return None  # 'fifteen detainees had been moved to Tocorón': a transfer, not a count we keep
         lowered = head.lower()
         if lowered.startswith(("detenid", "arrestad", "detainee")) and (
@@ -919,6 +961,34 @@ def _metric(
             return "arrested"
         return "still_detained"
     return None
+
+
+def _other_sense(sentence: str, cue: re.Match[str], metric: str, lang: str) -> bool:
+    """A cue word used in another sense: 'released' as published, 'held' as organised, the amnesty as a means.
+
+    'The tally, released Monday, lists 774' publishes a list; 'held a press conference' organises one; in 'people
+    freed under the amnesty' the verb names the flow and the law only how it happened.
+    """
+    word = cue.group(0).lower()
+    before = sentence[max(0, cue.start() - 40) : cue.start()]
+    if metric == "released" and word.startswith(("releas", "publish")):
+        return bool(W.DOCUMENT_BEFORE_RE.search(before) or _match_at(W.DOCUMENT_AFTER_RE, sentence, cue.end()))
+    if metric == "still_detained" and W.DIED_BEFORE_RE.search(before):
+        return True  # 'had died in custody'
+    if metric == "still_detained" and "held" in word:
+        return _match_at(W.HELD_EVENT_AFTER_RE, sentence, cue.end()) is not None
+    if (
+        metric == "amnesty_granted"
+        and re.fullmatch(r"(?:amnest|amnist)\w*", word)
+        and (_match_at(W.AMNESTY_MODIFIER_AFTER_RE, sentence, cue.end()) or W.AMNESTY_LAW_BEFORE_RE.search(before))
+        and not W.LAW_BENEFIT_RE.search(sentence)
+    ):
+        return True  # 'the amnesty bill', 'la ley de amnistía': the law, not people granted it
+    if metric == "amnesty_granted" and W.MEANS_BEFORE_RE.search(before):
+        window = sentence[max(0, cue.start() - 70) : cue.start()]
+        cues = W.METRIC_CUE_RE[lang].finditer(window)
+        return any(W.METRIC_CUES[int((c.lastgroup or "m0")[1:])][1] == "released" for c in cues)
+    return False
 
 
 # ----------------------------------------------------------------------------- attribution
@@ -1181,7 +1251,11 @@ def _cites_own(match: re.Match[str]) -> bool:
 
 def _refers_back(text: str) -> bool:
     """'en sus registros', 'according to its count': the claimant was named before."""
-    return W.COREFERENCE_RE.search(text) is not None or W.POSSESSIVE_RECORDS_RE.search(text) is not None
+    return (
+        W.COREFERENCE_RE.search(text) is not None
+        or W.POSSESSIVE_RECORDS_RE.search(text) is not None
+        or W.LIST_ANAPHOR_RE.match(text) is not None  # 'It names 212 people', 'En ella figuran ...'
+    )
 
 
 def _trim_unknown(target: str) -> str:

@@ -97,7 +97,7 @@ HEDGES: list[tuple[str, str]] = [
      "fewer_than"),
 ]  # fmt: skip
 HEDGE_BEFORE_RE = re.compile(
-    "(?:" + "|".join(f"(?P<h{i}>\\b(?:{p}))" for i, (p, _q) in enumerate(HEDGES)) + r")\s+$", FLAGS
+    "(?:" + "|".join(f"(?P<h{i}>\\b(?:{p}))" for i, (p, _q) in enumerate(HEDGES)) + r")(?:\s+a(?=\s))?\s+$", FLAGS
 )
 HEDGE_AFTER_RE = re.compile(r"^\s+(?:or\s+more|o\s+m[aá]s|and\s+more|y\s+m[aá]s)\b|^-plus\b", FLAGS)
 RANGE_OPEN_RE = re.compile(r"\b(?:between|entre|from|de)\s+$", FLAGS)
@@ -112,8 +112,8 @@ PRISONER_HEADS = (
     r"privad[oa]s\s+de\s+(?:su\s+)?libertad|detenid[oa]s|arrestad[oa]s|encarcelad[oa]s|internos|internas|reos"
 )
 FLOW_HEADS = (
-    r"excarcelad[oa]s|excarcelaciones|liberad[oa]s|liberaciones|amnistiad[oa]s|indultad[oa]s|beneficiari[oa]s|"
-    r"releases|arrests|detentions|detenciones|arrestos|capturas|released|freed|arrested|amnestied|pardoned"
+    r"excarcelad[oa]s|excarcelaciones|liberad[oa]s|liberaciones|amnistiad[oa]s|indultad[oa]s|beneficiari[oa]s|beneficiaries|"
+    r"releases|arrests|detentions|detenciones|arrestos|capturas|released|freed|arrested|(?<=those\s)detained|(?<=the\s)detained|amnestied|pardoned"
 )
 SPECIFIC_HEADS = (
     r"members\s+of\s+the\s+(?:military|armed\s+forces)|military\s+personnel|women|men|children|minors|teenagers|adolescents|students|journalists|soldiers|military\s+officers|"
@@ -126,12 +126,12 @@ GENERIC_HEADS = (
     r"opposition\s+(?:members|figures|leaders|activists|supporters)|leaders|Venezuelans|"
     r"personas|ciudadan[oa]s|civiles|disidentes|opositores|opositoras|activistas|manifestantes|dirigentes|"
     r"nationals|l[ií]deres|venezolan[oa]s|procesad[oa]s|imputad[oa]s|acusad[oa]s|defendants|accused|"
-    r"(?:union|party|family|campaign|opposition|community|crew|staff)\s+members|miembros|integrantes|"
+    r"(?:union|party|family|campaign|opposition|community|crew|staff)\s+members|members|suspects|sospechos[oa]s|miembros|integrantes|"
     r"colleagues|compa[ñn]er[oa]s|workers|employees|trabajador(?:es|as)|emplead[oa]s|obrer[oa]s|"
     r"of\s+them|of\s+whom|de\s+ell[oa]s|de\s+los\s+cuales|de\s+las\s+cuales|cases|casos"
 )
 HEAD_RE = re.compile(
-    r"^\s*(?:\(\w+\)\s*)?(?:(?:of|de)\s+)?(?:(?:the|los|las|those|these|estos|estas)\s+)?"
+    r"^\s*(?:\(\w+\)\s*)?(?:(?:of|de)\s+)?(?:(?:the|los|las|those|these|estos|estas|its|their|sus)\s+)?"
     r"(?P<fill>(?:(?!(?:of|de)\b)[a-záéíóúñü’'.-]+\s+){0,2}?)"
     rf"(?:(?P<prisoner>{PRISONER_HEADS})|(?P<flow>{FLOW_HEADS})|(?P<specific>{SPECIFIC_HEADS})|(?P<generic>{GENERIC_HEADS}))\b",
     FLAGS,
@@ -269,7 +269,8 @@ BEFORE_REJECT_RE = re.compile(
     r"calle|street|avenida|route|ruta|km|kil[oó]metro|edificio|sector|sala|room|channel|canal|rodeo|"
     r"resolution|resoluci[oó]n|paragraph|p[aá]rrafo|section|secci[oó]n|cap[ií]tulo|chapter|numeral)\s+|"
     r"\b(?:capacidad\s+(?:para|de)|capacity\s+(?:for|of)|built\s+for|designed\s+for|espacio\s+para|cupo\s+para|"
-    r"room\s+for|dise[ñn]ad[oa]\s+para|construid[oa]\s+para)\s+)$",
+    r"room\s+for|dise[ñn]ad[oa]\s+para|construid[oa]\s+para)\s+|"
+    r"\b(?:video|v[ií]deo|footage|photos?|fotos?|fotograf[ií]as?|im[aá]genes|images|pictures)\s+(?:de|of)\s+)$",
     FLAGS,
 )
 ANAPHORIC_BEFORE_RE = re.compile(r"\b(?:these|those|estos|estas|esos|esas|dichos|dichas|aquellos)\s+$", FLAGS)
@@ -297,7 +298,7 @@ BARE_VERB_AFTER_RE = re.compile(
     r"hab[ií]an\s+sido|siguen?|permanecen?|contin[uú]an?|salieron|quedaron|resultaron|recibieron|obtuvieron|"
     r"se\s+encuentran|have\s+(?:since|now|already)\s+been|had\s+(?:since|later)\s+been|walked|"
     r"detained|arrested|released|freed|pardoned|amnestied|excarcelad[oa]s|liberad[oa]s|detenid[oa]s|salieron|"
-    r"abandonaron|(?-i:left\s+[A-Z]))\b",
+    r"abandonaron|(?-i:left\s+[A-Z])|still\s+(?:jailed|held|detained|imprisoned|in\s+(?:prison|jail)|behind\s+bars))\b",
     FLAGS,
 )
 YEAR_MIN, YEAR_MAX = 1900, 2100
@@ -422,7 +423,10 @@ REPORT_VERBS = (
     r"acotó|reiteró|divulgó|ofreció|elevó|contabilizaron|registraron|documentaron|verificaron|cifraron|"
     r"calcularon|constató|constataron|ha\s+contabilizado|han\s+contabilizado|has\s+counted|have\s+counted|"
     r"has\s+tallied|tiene\s+registrad[oa]s|lleva\s+contabilizad[oa]s|lleva\s+registrad[oa]s|muestran|muestra|"
-    r"verificar|confirmar|documentar|contabilizar|verify|confirm|document"
+    r"verificar|confirmar|documentar|contabilizar|verify|confirm|document|"
+    r"expres(?:ó|aron|a|an)\s+(?:su\s+)?(?:preocupaci[oó]n|alarma|inquietud)|"
+    r"expressed\s+(?:its\s+|their\s+|his\s+|her\s+)?(?:deep\s+)?(?:concern|alarm)|voiced\s+(?:its\s+)?concern|"
+    r"released(?=\s+(?:[\w-]+\s+){0,2}(?:figures|data|report|statement|list|tally|count|census|numbers))"
 )
 REPORT_VERB_RE = re.compile(rf"{_WORD_START}(?:{REPORT_VERBS})\b", FLAGS)
 POSSESSIVE_COUNT_RE = re.compile(
@@ -660,8 +664,8 @@ NUMBER_VERB_BEFORE_RE = re.compile(
 )
 FLOW_HEAD_METRICS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"excarcel|liber|releas|freed", FLAGS), "released"),
-    (re.compile(r"amnisti|indult|amnest|pardon", FLAGS), "amnesty_granted"),
-    (re.compile(r"arrest|detenci|detention|captura", FLAGS), "arrested"),
+    (re.compile(r"amnisti|indult|amnest|pardon|beneficiar", FLAGS), "amnesty_granted"),
+    (re.compile(r"arrest|detenci|detention|detained|captura", FLAGS), "arrested"),
 ]
 # 'los presos políticos, que según su oficina superan los 900': the relative clause counts its antecedent
 RELATIVE_PRISONER_SUBJECT_RE = re.compile(
@@ -779,4 +783,152 @@ CLAUSE_SUBJECT_AFTER_RE = re.compile(
 # 'releases', 'arrests': event nouns; '266 of the releases' is a part of that flow, not people drawn from a group
 FLOW_EVENT_HEAD_RE = re.compile(
     r"^(?:releases|arrests|detentions|excarcelaciones|liberaciones|detenciones|arrestos|capturas)$", FLAGS
+)
+
+# ----------------------------------------------------------------------------- fifth-round rules
+# Organisation names that contain a cue word: 'Amnesty International said 15 ...' grants no amnesty, and
+# 'Committee for the Freedom of Political Prisoners' frees nobody. Cues inside these names are ignored.
+ORG_NAME_RE = re.compile(
+    r"\b(?:Amnesty\s+International|Amnist[ií]a\s+Internacional|Human\s+Rights\s+Watch|Foro\s+Penal|"
+    r"Committee\s+for\s+the\s+(?:Freedom|Release)\s+of\s+Political\s+Prisoners|"
+    r"Comit[eé]\s+por\s+la\s+Libertad\s+de\s+(?:los\s+)?Presos\s+Pol[ií]ticos|"
+    r"(?:Venezuelan\s+)?(?:Prison\s+Observatory|Observatorio\s+Venezolano\s+de\s+Prisiones)|"
+    r"Justicia,?\s+Encuentro\s+y\s+Perd[oó]n|Freedom\s+House|Liberty\s+(?:Fund|Bell)|Free\s+Venezuela|"
+    r"Amnesty\s+Commission|Comisi[oó]n\s+de\s+Amnist[ií]a|Amnesty\s+Law\s+Commission|Voluntad\s+Popular|"
+    r"Mesa\s+de\s+la\s+Unidad|Vente\s+Venezuela|Primero\s+Justicia|Hostage\s+(?:Affairs|Envoy))\b",
+    FLAGS,
+)
+# 'the tally, released Monday', 'Foro Penal released a list of ...': 'released' as published, not as set free.
+DOCUMENT_NOUNS = (
+    r"tally|report|list|count|figures|data|statement|video|footage|document|dossier|census|database|study|survey|"
+    r"findings|update|bulletin|recording|photos?|images?|letter|audio|names|numbers|details|estimates?|results|"
+    r"informe|lista|listado|balance|cifras|datos|comunicado|reporte|documento|video|boletín|registro"
+)
+DOCUMENT_BEFORE_RE = re.compile(
+    rf"\b(?:{DOCUMENT_NOUNS})\s*,?\s*(?:(?:which|that)\s+(?:was|were|it|they)\s+|(?:first\s+|publicly\s+|just\s+))?$",
+    FLAGS,
+)
+DOCUMENT_AFTER_RE = re.compile(
+    rf"^\s*(?:(?:a|an|the|its|their|his|her|new|fresh|latest|updated|revised|official|full|partial|on\s+\w+\s+a|"
+    rf"\w+day\s+a|late\s+\w+\s+a)\s+){{0,3}}(?:[\w-]+\s+)?(?:{DOCUMENT_NOUNS})\b",
+    FLAGS,
+)
+# 'freed under the amnesty', 'liberadas con la amnistía': the law is the means; the release verb names the flow.
+MEANS_BEFORE_RE = re.compile(
+    r"\b(?:under|with|through|by|via|thanks\s+to|as\s+part\s+of|con|bajo|por|mediante|gracias\s+a|"
+    r"en\s+virtud\s+de|al\s+amparo\s+de|en\s+el\s+marco\s+de)\s+(?:the\s+|la\s+|el\s+|a\s+|an\s+|new\s+|nueva\s+)?"
+    r"(?:(?:ley|law|decree|decreto)\s+(?:de\s+|of\s+)?)?$",
+    FLAGS,
+)
+# A cue word used as a verb of organising or delaying: 'held a press conference', 'held talks'.
+HELD_EVENT_AFTER_RE = re.compile(
+    r"^\s*(?:a|an|the|its|their|his|her)?\s*(?:[\w-]+\s+)?(?:press\s+conference|news\s+conference|meeting|vigil|"
+    r"march|rally|talks|hearing|elections?|ceremony|event|session|referendum|protest|mass|forum|dialogue)\b",
+    FLAGS,
+)
+# 'still holding at least five', 'sigue reteniendo a 30': a stock told by its keeper
+KEEPER_STOCK_BEFORE_RE = re.compile(
+    r"\b(?:(?:is|are|was|were)\s+(?:still\s+)?holding|still\s+holding|continues\s+to\s+hold|"
+    r"(?:sigue|siguen|contin[uú]a|contin[uú]an)\s+(?:reteniendo|manteniendo\s+(?:presos|detenidos))|"
+    r"mantiene(?:n)?\s+(?:presos|detenidos|encarcelados|tras\s+las\s+rejas)|retiene(?:n)?)(?:\s+a)?\s+$",
+    FLAGS,
+)
+# 'ya están libres', 'are now free': a state after release
+FREE_NOW_RE = re.compile(
+    r"^\s*(?:[\w-]+\s+){0,5}?(?:(?:ya\s+)?(?:est[aá]n|estaban|se\s+encuentran)\s+(?:ya\s+)?(?:libres|en\s+libertad)|"
+    r"(?:are|were)\s+(?:now\s+|already\s+)?(?:free|at\s+liberty)\b(?!\s+to))",
+    FLAGS,
+)
+# 'calculan que son unos 1.100', 'estimate they are about 1,100': a bare count named by the clause's subject
+COPULA_BARE_BEFORE_RE = re.compile(
+    r"\b(?:que\s+(?:son|eran|ser[ií]an|ser[aá]n|suman|sumar[ií]an)|(?:that\s+)?(?:they|there)\s+(?:are|were|number)|"
+    r"(?:the\s+)?(?:real|true|actual)\s+(?:number|figure|total)\s+(?:is|was)(?:\s+closer\s+to)?)\s+$",
+    FLAGS,
+)
+# 'It names 212 people', 'En ella figuran 212 personas': the list named in the sentence before, so its author.
+LIST_ANAPHOR_RE = re.compile(
+    r"^\W*(?:(?:It|They|The\s+list|The\s+report|The\s+tally|The\s+document)\s+(?:names|lists|includes|contains|"
+    r"counts|shows|records|identifies|documents|name|list|include|contain|show)|"
+    r"(?:En\s+(?:ella|él|ese\s+(?:informe|documento|registro)|esa\s+lista|la\s+lista|el\s+informe)\s+"
+    r"(?:figuran|aparecen|constan|se\s+incluyen|se\s+registran|se\s+cuentan|est[aá]n)|"
+    r"(?:La\s+lista|El\s+informe|El\s+documento|El\s+registro|Esa\s+lista)\s+(?:incluye|recoge|contiene|enumera|"
+    r"identifica|registra|nombra)))\b"
+)
+# crimes, charges and counts are no people: 'otros 12 delitos', 'five counts of terrorism'
+_NON_PEOPLE_TEXT = (
+    "crimes crime offences offenses offence offense charges charge counts delitos delito cargos cargo crímenes "
+    "acusaciones imputaciones causas expedientes files lawsuits demandas denuncias complaints sentences condenas "
+    "cities towns municipalities ciudades municipios parroquias estados provinces regions regiones protests "
+    "protestas marches marchas events eventos hearings audiencias trials juicios raids allanamientos letters "
+    "cartas signatures firmas documents documentos reports informes flights vuelos buses vehicles vehículos "
+    "hunger laws leyes decrees decretos articles clauses cláusulas points puntos organizations organisations "
+    "organizaciones ngos ong groups grupos parties partidos hospitals hospitales schools escuelas"
+)
+NON_PEOPLE_WORDS = frozenset(_NON_PEOPLE_TEXT.split())
+# What prisoners did that is no count of them: a hunger strike, a protest, a riot.
+PRISONER_ACTIVITY_AFTER_RE = re.compile(
+    r"^\s*(?:[\w-]+\s+){0,4}?(?:(?:began|started|launched|declared|joined|staged|announced|went\s+on|are\s+on|were\s+on|"
+    r"have\s+been\s+on|remain\s+on)\s+(?:[\w-]+\s+){0,3}?(?:hunger\s+strike|strike|protest|riot|"
+    r"mutiny|fast)|rioted|staged|(?:iniciaron|comenzaron|empezaron|declararon|anunciaron|mantienen|mantuvieron|"
+    r"protagonizaron|se\s+sumaron\s+a)\s+(?:[\w-]+\s+){0,3}?(?:huelga|protesta|motín|ayuno)|"
+    r"se\s+declararon\s+en\s+huelga|se\s+amotinaron|wrote|signed|escribieron|firmaron|sent\s+a\s+letter|"
+    r"enviaron\s+una\s+carta)",
+    FLAGS,
+)
+# 'died in custody', 'beaten in custody', 'murieron bajo custodia': where it happened, not a stock
+DIED_BEFORE_RE = re.compile(
+    r"\b(?:died|dies|dying|death|deaths|killed|murieron|muri[oó]|muerte|muertes|fallecieron|falleci[oó]|fallecid[oa]s?|"
+    r"beaten|tortured|abused|injured|mistreated|golpead[oa]s|torturad[oa]s|maltratad[oa]s|herid[oa]s)"
+    r"\s+(?:while\s+)?$",
+    FLAGS,
+)
+# '15 of the people detained after the election had died': a count of deaths, whatever group it is drawn from
+DEATH_PREDICATE_AFTER_RE = re.compile(
+    r"^[^.;:,]{0,80}?\b(?:(?:had|have|has)\s+)?(?:died|murieron|fallecieron|(?:han|hab[ií]an)\s+(?:muerto|fallecido)|"
+    r"were\s+killed|fueron\s+asesinad[oa]s)\b",
+    FLAGS,
+)
+# 'the amnesty bill', 'la ley de amnistía': the law itself, not people granted it
+AMNESTY_MODIFIER_AFTER_RE = re.compile(
+    r"^\s+(?:bill|law|act|commission|committee|applications?|requests?|debate|proposal|legislation|process|"
+    r"petitions?|hearings?|program(?:me)?)\b",
+    FLAGS,
+)
+AMNESTY_LAW_BEFORE_RE = re.compile(
+    r"\b(?:ley|proyecto|comisi[oó]n|solicitud(?:es)?|debate|propuesta|discusi[oó]n|tr[aá]mite|peticiones|"
+    r"petici[oó]n|audiencias?)\s+(?:de\s+)?(?:la\s+)?$",
+    FLAGS,
+)
+# 'would be freed', 'serán excarcelados', 'excarcelarán': a flow still to come is no event
+FUTURE_BEFORE_RE = re.compile(
+    r"\b(?:would|will|could|might|may|should|shall|(?:expected|due|set|scheduled|likely|going|about)\s+to)\s+"
+    r"(?:soon\s+|also\s+|now\s+)?(?:be\s+|have\s+been\s+)?$|"
+    r"\b(?:ser[aá]n|ser[ií]an|podr[ií]an\s+ser|pueden\s+ser|van\s+a\s+ser|iban\s+a\s+ser|deber[ií]an\s+ser|"
+    r"ser[aá]|ser[ií]a)\s+$",
+    FLAGS,
+)
+FUTURE_FORM_RE = re.compile(r"(?:ar|er|ir)(?:án?|ían?)$", FLAGS)
+# the law named as the agent of a benefit still counts: 'La ley de amnistía ha beneficiado a 379 personas'
+LAW_BENEFIT_RE = re.compile(r"benefi|applied\s+to|aplicad|acog|amparad|favorec|cubiert|covered", FLAGS)
+# 'Foro Penal counts 18 people detained ...': a counting verb whose noun is named by the participle after it
+COUNTING_VERB_RE = re.compile(r"count|registr|contabiliz|document|record|verif|report|tall|list", FLAGS)
+# '33 inmates were hospitalized', '20 inmates escaped': a prisoner noun that is the subject of another verb
+PRISONER_PREDICATE_AFTER_RE = re.compile(
+    r"^\s*,?\s*(?:(?:who|that|que|quienes)\s+)?(?:[\w-]+\s+){0,2}?(?:(?:were|was|have\s+been|had\s+been|has\s+been|"
+    r"would\s+be|will\s+be|fueron|han\s+sido|hab[ií]an\s+sido|ser[aá]n|ser[ií]an)\s+(?P<participle>(?:escap|fled|fug|hospitali|injur|wound|kill|beaten|beat|tortur|interview|visit|evacuat|"
+    r"vaccinat|treated|moved|transferr|relocat|trasladad|hospitalizad|herid|golpead|torturad|entrevistad|visitad|"
+    r"evacuad|atendid|vacunad)[a-záéíóúñ]*)|"
+    r"(?P<verb>(?:escap|fled|fug|hospitali|injur|wound|kill|beaten|beat|tortur|interview|visit|evacuat|vaccinat|"
+    r"treated|moved|transferr|relocat|rioted|amotin|trasladad|hospitalizad|herid|golpead|torturad|entrevistad|"
+    r"visitad|evacuad|atendid|vacunad)[a-záéíóúñ]*))\b",
+    FLAGS,
+)
+COUNTING_PARTICIPLE_RE = re.compile(
+    r"^(?:counted|registered|recorded|documented|verified|listed|identified|confirmed|registrad|contabilizad|"
+    r"documentad|verificad|identificad|confirmad|reportad|censad)",
+    FLAGS,
+)
+# 'junto con otros dos', 'along with two others': companions of one person, not a count
+COMPANION_BEFORE_RE = re.compile(
+    r"\b(?:junto\s+(?:con|a)|along\s+with|together\s+with|with)\s+(?:otr[oa]s|another)\s+$", FLAGS
 )
