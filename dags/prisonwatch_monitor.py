@@ -12,8 +12,10 @@ NEW_FLAGS = Asset("prisonwatch://flags/new")
 DOC = """
 ### prisonwatch_monitor
 Every 30 minutes: each configured feed is polled by its own mapped task (labelled with the feed's
-name: one broken feed shows red alone, the others go on), new articles are fetched and extracted,
-their figures extracted, then everything is stored and matched in DuckDB in one transaction.
+name: one broken feed shows red alone, the others go on); each feed's new articles are fetched,
+extracted and analysed (language, relevance, figures) by its own mapped task; the figures are
+gathered (any missing are extracted then), and everything is stored and matched in DuckDB in one
+transaction.
 New flags update the asset `prisonwatch://flags/new`, which triggers `prisonwatch_report`.
 
 Tasks that open the DuckDB file run in the 1-slot pool `duckdb`. Failures of single feeds and
@@ -87,14 +89,14 @@ def prisonwatch_monitor():
 
     @task(map_index_template="{{ feed_name }}")
     def fetch_articles(batch: dict) -> dict:
-        """Fetch and extract one feed's new articles; page failures are recorded, not raised."""
+        """Fetch, extract and analyse one feed's new articles; page failures are recorded, not raised."""
         from prisonwatch.tasks import fetch_articles
 
         return fetch_articles(batch)
 
     @task(trigger_rule="all_done")
     def extract_figures() -> dict:
-        """Extract the figures of every new relevant article."""
+        """Gather the figures of every new relevant article (extracting any the fetch step missed)."""
         from prisonwatch.tasks import extract_figures
 
         return extract_figures()

@@ -78,3 +78,50 @@ def test_a_feed_that_keeps_failing_is_reported_unhealthy(tmp_path, caplog):
         second = pipeline.run_once(settings, "run-2", publish=False)
     assert second["unhealthy_feeds"] == ["gone"]
     assert "unhealthy feeds (2 or more failed polls in a row): gone" in caplog.text
+
+
+def test_fetch_pipelines_pages_keeps_feed_order_and_stages_figures(site_config, demo_site):
+    """Pages are extracted while the next is fetched and the last analysed: order, errors and figures hold."""
+    import shutil
+
+    base_url, _ = demo_site
+    settings = load_settings(site_config)
+    paths = ["es/foro-penal-balance-excarcelaciones.html", "missing.html", "en/assembly-900-released.html",
+             "es/exportaciones-petroleras-enero.html"]
+    entries = [entry("demo", f"{base_url}/{p}", f"2026-01-0{i + 1}") for i, p in enumerate(paths)]
+    batch = {"feed": "demo", "entries": [e.to_dict() for e in entries]}
+    summary = pipeline.fetch_articles(batch, settings, "run-o")
+    staged = pipeline.staged_articles(settings, "run-o")
+    assert [a.url for a in staged] == [entries[i].url for i in (0, 2, 3)]
+    assert [e.url for e in pipeline.staged_errors(settings, "run-o")] == [entries[1].url]
+    assert summary["fetched"] == 3 and summary["failed"] == 1
+    relevant = [a for a in staged if a.relevant]
+    assert relevant and summary["figures"] > 0
+
+    folder = pipeline.run_dir(settings, "run-o")
+    figures_file = folder / pipeline.FIGURES_FILE
+    done_in_fetch = pipeline.extract_figures_step(settings, "run-o")
+    assert done_in_fetch["extracted_here"] == 0 and done_in_fetch["figures"] == summary["figures"]
+    staged_figures = figures_file.read_text(encoding="utf-8")
+
+    shutil.rmtree(folder / pipeline.FIGURES_DIR)  # e.g. staged by a fetch task that did not extract figures
+    filled = pipeline.extract_figures_step(settings, "run-o")
+    assert filled["extracted_here"] == len(staged)
+    assert figures_file.read_text(encoding="utf-8") == staged_figures
+
+
+def test_staged_figures_are_used_only_for_the_text_they_came_from(site_config, demo_site):
+    import json
+
+    base_url, _ = demo_site
+    settings = load_settings(site_config)
+    url = f"{base_url}/es/foro-penal-balance-excarcelaciones.html"
+    pipeline.fetch_articles({"feed": "demo", "entries": [entry("demo", url, "2026-01-01").to_dict()]}, settings,
+                            "run-h")
+    figures_dir = pipeline.run_dir(settings, "run-h") / pipeline.FIGURES_DIR
+    path = next(figures_dir.glob("*.jsonl"))
+    row = json.loads(path.read_text(encoding="utf-8"))
+    assert row["figures"]
+    path.write_text(json.dumps({**row, "content_hash": "another text", "figures": []}) + "\n", encoding="utf-8")
+    result = pipeline.extract_figures_step(settings, "run-h")
+    assert result["extracted_here"] == 1 and result["figures"] == len(row["figures"])
