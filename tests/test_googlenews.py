@@ -9,8 +9,10 @@ from pathlib import Path
 
 from hostile.conftest import fast_fetch_settings, hostile_server, static  # noqa: F401
 
-from prisonwatch import googlenews
+from prisonwatch import articles, googlenews
+from prisonwatch.config import load_settings
 from prisonwatch.fetch import HostThrottle, HttpClient
+from prisonwatch.models import FeedEntry
 
 RECORDED = Path(__file__).resolve().parent / "fixtures" / "feeds" / "googlenews"
 
@@ -75,3 +77,29 @@ def test_online_failure_is_not_cached(hostile_server, tmp_path: Path) -> None:  
 def test_batchexecute_without_a_url() -> None:
     assert googlenews.parse_batchexecute(')]}\'\n\n[["er",null]]') is None
     assert googlenews.parse_batchexecute("garbage") is None
+
+
+def _gn_entry(gn_id: str) -> FeedEntry:
+    return FeedEntry(
+        feed_name="gnews", feed_url="https://news.google.com/rss/search?q=x", title="Foro Penal: 344 excarcelados",
+        url=f"https://news.google.com/rss/articles/{gn_id}?oc=5", summary="Foro Penal contabiliza 344 excarcelados.",
+        publisher="El Pitazo", link_resolvable=False,
+    )
+
+
+def test_entries_with_old_style_ids_point_at_the_publisher(tmp_path: Path) -> None:
+    settings = load_settings(env={"PRISONWATCH_HOME": str(tmp_path)})
+    entry = _gn_entry(_old_style_id("https://elpitazo.net/politica/foro-penal-344/"))
+    resolved = articles.resolve_entry(entry, client=None, settings=settings)
+    assert resolved.link_resolvable and resolved.url == "https://elpitazo.net/politica/foro-penal-344/"
+    assert resolved.title == entry.title and resolved.publisher == "El Pitazo"
+
+
+def test_current_ids_stay_snippets_unless_decoding_is_allowed(tmp_path: Path) -> None:
+    settings = load_settings(env={"PRISONWATCH_HOME": str(tmp_path)})
+    assert settings.fetch.google_news_decode is False
+    gn_id = base64.urlsafe_b64encode(b'\x08\x13"\x20AU_yqLsomethingopaque0123456789ab').decode().rstrip("=")
+    entry = _gn_entry(gn_id)
+    assert articles.resolve_entry(entry, client=None, settings=settings) is entry  # nothing asked of Google
+    article = articles.fetch_article(entry, client=None, settings=settings)
+    assert article.text_source == "feed_snippet" and "344" in article.text

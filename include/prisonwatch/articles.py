@@ -11,6 +11,7 @@ from __future__ import annotations
 import atexit
 import codecs
 import contextlib
+import dataclasses
 import hashlib
 import html as html_lib
 import logging
@@ -885,9 +886,34 @@ def fetch_article(entry: FeedEntry, client: Any, settings: Settings) -> Article:
     Raises ``fetch.FetchError`` (network) or ``ArticleSkipped`` (no usable text, refused markup).
     Entries whose link cannot be resolved (Google News) become an Article from the feed's own snippet.
     """
+    entry = resolve_entry(entry, client, settings)
     if not entry.link_resolvable:
         return article_from_entry(entry)
     return start_extraction(download_page(entry, client, settings), settings).article()
+
+
+_DECODE_CACHES: dict[str, Any] = {}
+
+
+def resolve_entry(entry: FeedEntry, client: Any, settings: Settings) -> FeedEntry:
+    """An entry whose link points at its publisher: Google News links are decoded where possible.
+
+    Old-style Google News ids decode offline; current ones only through Google's own decoding step,
+    which runs when ``fetch.google_news_decode`` is on (cached next to the database, rate-limited).
+    An entry that stays undecoded is returned as it is, and its feed snippet stands in for the page.
+    """
+    if entry.link_resolvable:
+        return entry
+    from prisonwatch import googlenews
+
+    cache_path = str(settings.db_path.parent / "googlenews-decode-cache.json")
+    cache = _DECODE_CACHES.get(cache_path)
+    if cache is None:
+        cache = _DECODE_CACHES[cache_path] = googlenews.DecodeCache(cache_path)
+    target = googlenews.resolve(entry.url, client, cache, allowed=settings.fetch.google_news_decode)
+    if not target:
+        return entry
+    return dataclasses.replace(entry, url=target, link_resolvable=True)
 
 
 def article_from_text(

@@ -53,6 +53,7 @@ class FetchSettings:
     per_host_delay_seconds: float = 1.0
     allow_hosts: list[str] = field(default_factory=list)
     max_articles_per_feed: int = 50
+    google_news_decode: bool = False
 
 
 @dataclass

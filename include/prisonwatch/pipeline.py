@@ -241,6 +241,7 @@ def fetch_articles(batch: dict[str, Any], settings: Settings, run_id: str) -> di
             snippet: Article | None = None
             if entry is not None:
                 try:
+                    entry = articles.resolve_entry(entry, client, settings)  # Google News links, where possible
                     if entry.link_resolvable:
                         page = articles.download_page(entry, client, settings)
                     else:
