@@ -12,7 +12,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from prisonwatch import store
+from prisonwatch import neardup, store
 from prisonwatch.config import Settings
 from prisonwatch.models import Article, FetchErrorRecord, Figure, PollResult
 
@@ -122,6 +122,65 @@ def test_migration_from_the_previous_schema_keeps_the_data(tmp_path: Path) -> No
         assert db._rows("SELECT source, value_low, figure_id FROM source_values") == [
             {"source": "foro_penal", "value_low": 800, "figure_id": "fig_old"}
         ]
+
+
+def test_migration_to_fixed_size_signatures_keeps_articles_and_finds_their_rewrites(tmp_path: Path) -> None:
+    path = tmp_path / "v3.duckdb"
+    con = duckdb.connect(str(path))
+    assert store.migrate(con, target=3) == [1, 2, 3]
+    original = article("https://old.example/x", "Government frees 120 political prisoners in Caracas", "2026-01-10")
+    signature = neardup.minhash(original.text)
+    con.execute(
+        "INSERT INTO articles (id, canonical_url, url, content_hash, title, first_run_id, stored_at, published_date, "
+        "minhash, title_words, title_numbers) VALUES ('a_old', ?, ?, 'h_old', ?, 'r0', 'then', '2026-01-10', ?, ?, ?)",
+        [
+            original.canonical_url,
+            original.url,
+            original.title,
+            signature,
+            neardup.title_words(original.title),
+            neardup.title_numbers(original.title),
+        ],
+    )
+    con.execute(
+        "INSERT INTO figures (id, article_id, metric, value_low, value_high, qualifier, source, scope_kind, "
+        "start_pos, end_pos, as_of, run_id, stored_at) VALUES ('fig_old', 'a_old', 'released', 120, 120, "
+        "'exact', 'government', 'stock', 0, 3, '2026-01-10', 'r0', 'then')"
+    )
+    con.close()
+    with store.open_store(path) as db:
+        assert db.schema_version() == len(store.migrations())
+        assert list(db.con.execute("SELECT signature FROM articles").fetchall()[0][0]) == signature
+        assert db._rows("SELECT article_url, value_low FROM v_figures") == [
+            {"article_url": "https://old.example/x", "value_low": 120}
+        ]
+        copy = article("https://copy.example/x", original.title, "2026-01-11", words=original.text)
+        summary = db.ingest_batch("r1", polls=[], articles=[(copy, [])], errors=[], settings=SETTINGS)
+        assert summary["articles_near_duplicate"] == 1
+        assert {a["near_duplicate_of"] for a in db.articles()} == {None, "a_old"}
+        assert db.known_canonical_urls(["https://old.example/x", "https://new.example/y"]) == {"https://old.example/x"}
+
+
+def test_a_moved_flag_keeps_one_row_per_piece_of_evidence(tmp_path: Path) -> None:
+    steps = [  # the government's 600 is set against Foro Penal twice: the second value moves the flag
+        ("2026-01-10", figure("released", 600, "government", kind="stock")),
+        ("2026-01-10", figure("released", 300, "foro_penal", kind="stock")),
+        ("2026-01-11", figure("released", 200, "foro_penal", kind="stock")),
+    ]
+    with store.open_store(tmp_path / "pw.duckdb") as db:
+        for i, (day, fig) in enumerate(steps):
+            db.ingest_batch(
+                f"r{i}",
+                polls=[],
+                errors=[],
+                settings=SETTINGS,
+                articles=[(article(f"https://m.example/{i}", f"Count {i}", day), [fig])],
+            )
+        (flag,) = db.flags(flag_type="contradiction")
+        values = sorted(e["value_low"] for e in [flag["new"], *flag["previous"]])
+        assert values == [200, 300, 600] and flag["new"]["value_low"] == 200
+        rows = db.con.execute("SELECT figure_id, role FROM flag_evidence WHERE flag_id = ?", [flag["id"]]).fetchall()
+        assert len(rows) == len({r[0] for r in rows}) == 3
 
 
 def test_read_only_open_refuses_an_unmigrated_database(tmp_path: Path) -> None:
@@ -290,3 +349,49 @@ def test_open_store_retries_then_fails_clearly_while_another_process_holds_the_l
             assert db.is_empty()
     finally:
         proc.wait()
+
+
+def test_report_timeline_is_bounded_to_recent_days_and_the_flags_it_cites(tmp_path: Path) -> None:
+    with store.open_store(tmp_path / "pw.duckdb") as db:
+        for i, (day, value) in enumerate([("2025-01-05", 100), ("2025-10-01", 700), ("2026-01-10", 800)]):
+            db.ingest_batch(
+                f"r{i}",
+                polls=[],
+                errors=[],
+                settings=SETTINGS,
+                articles=[
+                    (
+                        article(f"https://t.example/{i}", f"Count {i}", day),
+                        [figure("still_detained", value, "foro_penal", kind="stock")],
+                    )
+                ],
+            )
+        recent = [t["as_of"] for t in db.report_data(flag_ids=[])["timeline"]]
+        assert recent == ["2025-10-01", "2026-01-10"]  # 2025-01-05 is more than TIMELINE_DAYS older
+        (old_flag,) = [f for f in db.flags() if f["new"]["as_of"] == "2025-01-05"]
+        cited = [t["as_of"] for t in db.report_data(flag_ids=[old_flag["id"]])["timeline"]]
+        assert cited == ["2025-01-05", "2025-10-01", "2026-01-10"]
+        assert [t["as_of"] for t in db.report_data(since="2026-01-01")["timeline"]] == ["2026-01-10"]
+
+
+def test_a_value_stated_again_widens_its_dates_and_keeps_the_latest_figure(tmp_path: Path) -> None:
+    days = ["2026-01-10", "2026-01-20", "2026-01-05"]  # the same 803 stated three times, the last one backdated
+    with store.open_store(tmp_path / "pw.duckdb") as db:
+        for i, day in enumerate(days):
+            db.ingest_batch(
+                f"r{i}",
+                polls=[],
+                errors=[],
+                settings=SETTINGS,
+                articles=[
+                    (
+                        article(f"https://v.example/{i}", f"Count {i}", day),
+                        [figure("still_detained", 803, "foro_penal", kind="stock")],
+                    )
+                ],
+            )
+        (row,) = db._rows("SELECT first_as_of, last_as_of, figure_id, article_id FROM source_values")
+        latest = {f["figure_id"] for f in db.figures() if f["as_of"] == "2026-01-20"}
+        assert (row["first_as_of"], row["last_as_of"]) == ("2026-01-05", "2026-01-20")
+        assert {row["figure_id"]} == latest
+        assert len(db.flags(flag_type="new_figure")) == 1  # stated again: nothing new
