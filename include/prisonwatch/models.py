@@ -26,6 +26,27 @@ SOURCES = (
 SCOPE_KINDS = ("stock", "cumulative", "event")
 FLAG_TYPES = ("new_figure", "contradiction")
 FLAG_STATUSES = ("open", "acknowledged", "dismissed")
+# A figure as a flag shows it (both sides of a flag, corroborations): the documented FigureEvidence shape.
+EVIDENCE_KEYS = (
+    "figure_id",
+    "metric",
+    "value_low",
+    "value_high",
+    "qualifier",
+    "value_text",
+    "vague",
+    "source",
+    "source_text",
+    "scope",
+    "scope_kind",
+    "as_of",
+    "sentence",
+    "article_url",
+    "article_title",
+    "outlet",
+    "language",
+    "published",
+)
 
 Metric = Literal["released", "still_detained", "amnesty_granted", "arrested", "under_court_measures", "other"]
 Qualifier = Literal["exact", "at_least", "more_than", "about", "fewer_than", "at_most", "range"]

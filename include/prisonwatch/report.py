@@ -33,7 +33,7 @@ from urllib.parse import quote, urlsplit
 import jinja2
 
 from prisonwatch import charts as charts_module
-from prisonwatch.models import METRICS
+from prisonwatch.models import EVIDENCE_KEYS, METRICS
 
 if TYPE_CHECKING:
     from prisonwatch.config import Settings
@@ -575,28 +575,8 @@ def render_text(
     return _template("report.txt.j2", "text").render(**view)
 
 
-# The documented keys of each object in the JSON document; anything else the store adds is left out so
-# the JSON stays stable for tools.
-_EVIDENCE_KEYS = (
-    "figure_id",
-    "metric",
-    "value_low",
-    "value_high",
-    "qualifier",
-    "value_text",
-    "vague",
-    "source",
-    "source_text",
-    "scope",
-    "scope_kind",
-    "as_of",
-    "sentence",
-    "article_url",
-    "article_title",
-    "outlet",
-    "language",
-    "published",
-)
+# The documented keys of each object in the JSON document (evidence: models.EVIDENCE_KEYS); anything else
+# the store adds is left out so the JSON stays stable for tools.
 _FLAG_KEYS = (
     "id",
     "type",
@@ -666,8 +646,8 @@ def report_document(
         "flags": [
             {
                 **_pick(f, _FLAG_KEYS),
-                "new": _pick(f.get("new"), _EVIDENCE_KEYS),
-                "previous": [_pick(p, _EVIDENCE_KEYS) for p in f.get("previous") or []],
+                "new": _pick(f.get("new"), EVIDENCE_KEYS),
+                "previous": [_pick(p, EVIDENCE_KEYS) for p in f.get("previous") or []],
             }
             for f in flags
         ],

@@ -28,7 +28,7 @@ import pyarrow as pa
 
 from prisonwatch import match, neardup, storereads
 from prisonwatch.config import FlagSettings, Settings
-from prisonwatch.models import FLAG_STATUSES, Article, FetchErrorRecord, Figure, PollResult
+from prisonwatch.models import EVIDENCE_KEYS, FLAG_STATUSES, Article, FetchErrorRecord, Figure, PollResult
 
 log = logging.getLogger(__name__)
 
@@ -282,31 +282,11 @@ SELECT e.flag_id, e.role, e.added_at, v.id AS figure_id, v.metric, v.value_low, 
        v.article_url, v.article_title, v.outlet, v.language, v.published
 FROM flag_evidence e JOIN v_figures v ON v.id = e.figure_id
 """
-_EVIDENCE_KEYS = (
-    "figure_id",
-    "metric",
-    "value_low",
-    "value_high",
-    "qualifier",
-    "value_text",
-    "vague",
-    "source",
-    "source_text",
-    "scope",
-    "scope_kind",
-    "as_of",
-    "sentence",
-    "article_url",
-    "article_title",
-    "outlet",
-    "language",
-    "published",
-)
 
 
 def _evidence(row: dict[str, Any]) -> dict[str, Any]:
     """A FigureEvidence dict (see the ReportData shape)."""
-    return {k: row.get(k) for k in _EVIDENCE_KEYS}
+    return {k: row.get(k) for k in EVIDENCE_KEYS}
 
 
 # Without a ``since``, a report's timeline covers this many days before the newest stored date (and
