@@ -39,7 +39,9 @@ def airflow_db() -> Path:
     subprocess.run([airflow, "db", "migrate"], env=env, check=True, capture_output=True)
     subprocess.run(
         [airflow, "pools", "import", str(REPO / "include" / "config" / "pools.json")],
-        env=env, check=True, capture_output=True,
+        env=env,
+        check=True,
+        capture_output=True,
     )
     return _AIRFLOW_HOME
 

@@ -94,16 +94,38 @@ def test_flag_text_shows_both_sentences_and_links():
     from prisonwatch.analyst import flag_text
 
     side = {
-        "metric": "released", "value_low": 900, "value_text": "900", "source": "government",
-        "source_text": "Jorge Rodríguez", "as_of": "2026-02-01",
+        "metric": "released",
+        "value_low": 900,
+        "value_text": "900",
+        "source": "government",
+        "source_text": "Jorge Rodríguez",
+        "as_of": "2026-02-01",
         "sentence": "Jorge Rodríguez said 900 prisoners had been released since January 3.",
-        "article_title": "Venezuela says 900 freed", "article_url": "https://example.org/900",
+        "article_title": "Venezuela says 900 freed",
+        "article_url": "https://example.org/900",
     }
-    other = {**side, "value_low": 344, "value_text": "344", "source": "foro_penal", "source_text": "Foro Penal",
-             "sentence": "Foro Penal contabiliza 344 excarcelaciones.", "article_url": "https://example.org/344"}
-    text = flag_text({"id": "f_1", "type": "contradiction", "severity": "high", "status": "open", "note": "",
-                      "reason": "Government: 900 released; Foro Penal: 344", "new": side, "previous": [other],
-                      "corroborations": 2})
+    other = {
+        **side,
+        "value_low": 344,
+        "value_text": "344",
+        "source": "foro_penal",
+        "source_text": "Foro Penal",
+        "sentence": "Foro Penal contabiliza 344 excarcelaciones.",
+        "article_url": "https://example.org/344",
+    }
+    text = flag_text(
+        {
+            "id": "f_1",
+            "type": "contradiction",
+            "severity": "high",
+            "status": "open",
+            "note": "",
+            "reason": "Government: 900 released; Foro Penal: 344",
+            "new": side,
+            "previous": [other],
+            "corroborations": 2,
+        }
+    )
     assert "Jorge Rodríguez said 900" in text and "Foro Penal contabiliza 344" in text
     assert "<https://example.org/900>" in text and "<https://example.org/344>" in text
     assert "corroborated by 2" in text

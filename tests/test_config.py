@@ -60,8 +60,9 @@ def test_bad_values_are_refused_with_the_key_named(tmp_path, patch, message):
 
 def test_environment_overrides_database_and_config(tmp_path):
     path = write(tmp_path, {"store": {"db_path": "a.duckdb"}})
-    settings = load_settings(env={"PRISONWATCH_CONFIG": str(path), "PRISONWATCH_DB": "/tmp/other.duckdb",
-                                  "PRISONWATCH_HOME": str(tmp_path)})
+    settings = load_settings(
+        env={"PRISONWATCH_CONFIG": str(path), "PRISONWATCH_DB": "/tmp/other.duckdb", "PRISONWATCH_HOME": str(tmp_path)}
+    )
     assert settings.db_path == Path("/tmp/other.duckdb")
     settings = load_settings(env={"PRISONWATCH_CONFIG": str(path), "PRISONWATCH_HOME": str(tmp_path)})
     assert settings.db_path == tmp_path / "a.duckdb"

@@ -24,8 +24,12 @@ def dagbag():
 def test_every_dag_file_imports_without_errors(dagbag):
     assert dagbag.import_errors == {}
     assert not dagbag.dag_warnings, dagbag.dag_warnings
-    assert set(dagbag.dag_ids) == {"prisonwatch_monitor", "prisonwatch_report", "prisonwatch_seed",
-                                   "prisonwatch_digest"}
+    assert set(dagbag.dag_ids) == {
+        "prisonwatch_monitor",
+        "prisonwatch_report",
+        "prisonwatch_seed",
+        "prisonwatch_digest",
+    }
 
 
 def test_dags_declare_owner_tags_retries(dagbag):
@@ -38,9 +42,14 @@ def test_dags_declare_owner_tags_retries(dagbag):
 
 
 def test_tasks_that_open_duckdb_use_the_one_slot_pool(dagbag):
-    db_tasks = {("prisonwatch_monitor", "plan_polls"), ("prisonwatch_monitor", "select_new_articles"),
-                ("prisonwatch_monitor", "store_and_match"), ("prisonwatch_report", "publish_report"),
-                ("prisonwatch_digest", "publish_digest"), ("prisonwatch_seed", "load_seed_corpus")}
+    db_tasks = {
+        ("prisonwatch_monitor", "plan_polls"),
+        ("prisonwatch_monitor", "select_new_articles"),
+        ("prisonwatch_monitor", "store_and_match"),
+        ("prisonwatch_report", "publish_report"),
+        ("prisonwatch_digest", "publish_digest"),
+        ("prisonwatch_seed", "load_seed_corpus"),
+    }
     for dag_id, task_id in db_tasks:
         assert dagbag.dags[dag_id].get_task(task_id).pool == "duckdb"
     for task_id in ("poll_feed", "fetch_articles", "extract_figures"):

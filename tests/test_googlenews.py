@@ -81,9 +81,13 @@ def test_batchexecute_without_a_url() -> None:
 
 def _gn_entry(gn_id: str) -> FeedEntry:
     return FeedEntry(
-        feed_name="gnews", feed_url="https://news.google.com/rss/search?q=x", title="Foro Penal: 344 excarcelados",
-        url=f"https://news.google.com/rss/articles/{gn_id}?oc=5", summary="Foro Penal contabiliza 344 excarcelados.",
-        publisher="El Pitazo", link_resolvable=False,
+        feed_name="gnews",
+        feed_url="https://news.google.com/rss/search?q=x",
+        title="Foro Penal: 344 excarcelados",
+        url=f"https://news.google.com/rss/articles/{gn_id}?oc=5",
+        summary="Foro Penal contabiliza 344 excarcelados.",
+        publisher="El Pitazo",
+        link_resolvable=False,
     )
 
 

@@ -10,20 +10,29 @@ from prisonwatch.models import FeedEntry, PollResult
 
 
 def entry(feed: str, url: str, published: str) -> FeedEntry:
-    return FeedEntry(feed_name=feed, feed_url=f"https://{feed}.example/feed", url=url, title=url,
-                     published=published)
+    return FeedEntry(feed_name=feed, feed_url=f"https://{feed}.example/feed", url=url, title=url, published=published)
 
 
 def test_new_entries_skip_known_urls_and_duplicates_across_feeds():
     polls = [
-        PollResult("a", "https://a.example/feed", "ok", entries=[
-            entry("a", "https://news.example/one?utm_source=rss", "2026-02-02T10:00:00+00:00"),
-            entry("a", "https://news.example/old", "2026-01-01T10:00:00+00:00"),
-        ]),
-        PollResult("b", "https://b.example/feed", "ok", entries=[
-            entry("b", "https://news.example/one", "2026-02-02T11:00:00+00:00"),
-            entry("b", "https://news.example/two", "2026-02-01T09:00:00+00:00"),
-        ]),
+        PollResult(
+            "a",
+            "https://a.example/feed",
+            "ok",
+            entries=[
+                entry("a", "https://news.example/one?utm_source=rss", "2026-02-02T10:00:00+00:00"),
+                entry("a", "https://news.example/old", "2026-01-01T10:00:00+00:00"),
+            ],
+        ),
+        PollResult(
+            "b",
+            "https://b.example/feed",
+            "ok",
+            entries=[
+                entry("b", "https://news.example/one", "2026-02-02T11:00:00+00:00"),
+                entry("b", "https://news.example/two", "2026-02-01T09:00:00+00:00"),
+            ],
+        ),
         PollResult("c", "https://c.example/feed", "failed", error="boom", error_class="http_500"),
     ]
     batches, deferred = pipeline.choose_new_entries(polls, {"https://news.example/old"}, max_per_feed=10)
@@ -35,8 +44,14 @@ def test_new_entries_skip_known_urls_and_duplicates_across_feeds():
 
 
 def test_per_feed_cap_keeps_the_newest_and_counts_the_rest():
-    polls = [PollResult("a", "https://a.example/feed", "ok", entries=[
-        entry("a", f"https://news.example/{i}", f"2026-02-{i + 1:02d}T00:00:00+00:00") for i in range(5)])]
+    polls = [
+        PollResult(
+            "a",
+            "https://a.example/feed",
+            "ok",
+            entries=[entry("a", f"https://news.example/{i}", f"2026-02-{i + 1:02d}T00:00:00+00:00") for i in range(5)],
+        )
+    ]
     batches, deferred = pipeline.choose_new_entries(polls, set(), max_per_feed=2)
     assert deferred == 3
     assert [e.url for e in batches[0]] == ["https://news.example/3", "https://news.example/4"]
@@ -86,8 +101,12 @@ def test_fetch_pipelines_pages_keeps_feed_order_and_stages_figures(site_config, 
 
     base_url, _ = demo_site
     settings = load_settings(site_config)
-    paths = ["es/foro-penal-balance-excarcelaciones.html", "missing.html", "en/assembly-900-released.html",
-             "es/exportaciones-petroleras-enero.html"]
+    paths = [
+        "es/foro-penal-balance-excarcelaciones.html",
+        "missing.html",
+        "en/assembly-900-released.html",
+        "es/exportaciones-petroleras-enero.html",
+    ]
     entries = [entry("demo", f"{base_url}/{p}", f"2026-01-0{i + 1}") for i, p in enumerate(paths)]
     batch = {"feed": "demo", "entries": [e.to_dict() for e in entries]}
     summary = pipeline.fetch_articles(batch, settings, "run-o")
@@ -116,8 +135,9 @@ def test_staged_figures_are_used_only_for_the_text_they_came_from(site_config, d
     base_url, _ = demo_site
     settings = load_settings(site_config)
     url = f"{base_url}/es/foro-penal-balance-excarcelaciones.html"
-    pipeline.fetch_articles({"feed": "demo", "entries": [entry("demo", url, "2026-01-01").to_dict()]}, settings,
-                            "run-h")
+    pipeline.fetch_articles(
+        {"feed": "demo", "entries": [entry("demo", url, "2026-01-01").to_dict()]}, settings, "run-h"
+    )
     figures_dir = pipeline.run_dir(settings, "run-h") / pipeline.FIGURES_DIR
     path = next(figures_dir.glob("*.jsonl"))
     row = json.loads(path.read_text(encoding="utf-8"))

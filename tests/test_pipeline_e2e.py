@@ -39,17 +39,24 @@ def assert_first_run_outcome(db: Path, reports: Path) -> None:
     assert rows(db, "select count(*) from articles where origin = 'seed'")[0][0] == 5
 
     errors = rows(db, "select stage, error_class, url from fetch_errors")
-    assert any(stage == "page" and "404" in cls and url.endswith("vigilia-rodeo-retirada.html")
-               for stage, cls, url in errors), errors
+    assert any(
+        stage == "page" and "404" in cls and url.endswith("vigilia-rodeo-retirada.html") for stage, cls, url in errors
+    ), errors
     assert any(stage == "feed" and url.endswith("broken.xml") for stage, _, url in errors), errors
 
-    figures = rows(db, """
+    figures = rows(
+        db,
+        """
         select f.metric, f.value_low, f.source from figures f join articles a on a.id = f.article_id
-        where a.canonical_url like '%foro-penal-balance%'""")
+        where a.canonical_url like '%foro-penal-balance%'""",
+    )
     assert ("released", 344, "foro_penal") in figures
     assert ("still_detained", 687, "foro_penal") in figures
-    irrelevant_figures = rows(db, """
-        select count(*) from figures f join articles a on a.id = f.article_id where not a.relevant""")
+    irrelevant_figures = rows(
+        db,
+        """
+        select count(*) from figures f join articles a on a.id = f.article_id where not a.relevant""",
+    )
     assert irrelevant_figures[0][0] == 0
 
     flags = rows(db, "select type, metric, reason from flags")
@@ -108,9 +115,16 @@ def test_monitor_dag_with_dag_test(airflow_db, site_config, tmp_path):
     assert_first_run_outcome(tmp_path / "pw.duckdb", tmp_path / "reports")
 
     # Re-running the same work changes nothing: a second monitoring run stores nothing new.
-    counts = rows(tmp_path / "pw.duckdb", "select (select count(*) from articles), (select count(*) from figures),"
-                                          " (select count(*) from flags)")
+    counts = rows(
+        tmp_path / "pw.duckdb",
+        "select (select count(*) from articles), (select count(*) from figures), (select count(*) from flags)",
+    )
     again = monitor.test()
     assert {ti.task_id: ti.state for ti in again.get_task_instances()}["announce_new_flags"] == "skipped"
-    assert rows(tmp_path / "pw.duckdb", "select (select count(*) from articles), (select count(*) from figures),"
-                                        " (select count(*) from flags)") == counts
+    assert (
+        rows(
+            tmp_path / "pw.duckdb",
+            "select (select count(*) from articles), (select count(*) from figures), (select count(*) from flags)",
+        )
+        == counts
+    )

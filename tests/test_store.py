@@ -11,6 +11,7 @@ from typing import Any
 
 import duckdb
 import pytest
+from factories import make_figure
 
 from prisonwatch import neardup, store
 from prisonwatch.config import Settings
@@ -29,20 +30,7 @@ def article(url: str, title: str, published: str, words: str = "") -> Article:
 def figure(
     metric: str, value: int, source: str, kind: str = "cumulative", qualifier: str = "exact", start: int = 0
 ) -> Figure:
-    return Figure(
-        metric=metric,
-        value_low=value,
-        value_high=value,
-        qualifier=qualifier,
-        source=source,
-        source_text=source,
-        scope="",
-        scope_kind=kind,
-        sentence=f"{source} says {value}",
-        start=start,
-        end=start + 3,
-        value_text=str(value),
-    )
+    return make_figure(metric, value, source, kind, qualifier, start)
 
 
 def batch() -> dict[str, Any]:

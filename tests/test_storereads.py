@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from factories import make_figure
 
 from prisonwatch import match, neardup, store, storereads
 from prisonwatch.config import Settings, ToleranceSettings
@@ -33,20 +34,7 @@ def article(n: int, published: str, title: str = "") -> Article:
 
 
 def figure(metric: str, value: int, source: str, kind: str = "stock", qualifier: str = "exact", at: int = 0) -> Figure:
-    return Figure(
-        metric=metric,
-        value_low=value,
-        value_high=value,
-        qualifier=qualifier,
-        source=source,
-        source_text=source,
-        scope="",
-        scope_kind=kind,
-        sentence=f"{source} {value}",
-        start=at,
-        end=at + 3,
-        value_text=str(value),
-    )
+    return make_figure(metric, value, source, kind, qualifier, at, sentence=f"{source} {value}")
 
 
 def insert(db: store.Store, table: str, rows: list[dict[str, Any]]) -> None:

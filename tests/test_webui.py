@@ -28,9 +28,7 @@ from prisonwatch.articles import content_hash
 from prisonwatch.config import FeedConfig, Settings
 from prisonwatch.models import Article, Figure, PollResult
 
-CORPUS = yaml.safe_load(
-    (Path(__file__).parent / "fixtures" / "webui" / "corpus.yaml").read_text(encoding="utf-8")
-)
+CORPUS = yaml.safe_load((Path(__file__).parent / "fixtures" / "webui" / "corpus.yaml").read_text(encoding="utf-8"))
 ORIGIN = "http://testserver"
 PREFIX = webui.URL_PREFIX
 
@@ -58,9 +56,7 @@ def corpus_pairs() -> list[tuple[Article, list[Figure]]]:
     pairs = []
     for k, item in enumerate(CORPUS["articles"]):
         # Distinct filler per article, so the store does not take them for near-duplicates of each other.
-        text = (
-            " ".join(f["sentence"] for f in item["figures"]) + " " + " ".join(f"a{k}w{i}" for i in range(60))
-        )
+        text = " ".join(f["sentence"] for f in item["figures"]) + " " + " ".join(f"a{k}w{i}" for i in range(60))
         article = Article(
             url=item["url"],
             canonical_url=item["url"],
@@ -228,9 +224,7 @@ def test_filters_by_metric_source_type_and_status(client: TestClient, settings: 
     every = stored_flags(settings)
     by_metric = {f["id"] for f in every if f["metric"] == "still_detained"}
     assert by_metric and shown("metric=still_detained") == by_metric
-    involving_foro = {
-        f["id"] for f in every if "foro_penal" in {e["source"] for e in [f["new"], *f["previous"]]}
-    }
+    involving_foro = {f["id"] for f in every if "foro_penal" in {e["source"] for e in [f["new"], *f["previous"]]}}
     assert len(involving_foro) == 2  # the contradiction and Foro Penal's new figure
     assert shown("source=foro_penal") == involving_foro
     assert shown("type=contradiction") == {f["id"] for f in every if f["type"] == "contradiction"}
@@ -303,9 +297,7 @@ def test_acknowledge_and_dismiss_reach_the_store_the_cli_and_the_report(
     client: TestClient, settings: Settings, capsys: pytest.CaptureFixture[str]
 ) -> None:
     flag = contradiction(settings)
-    response = post_decision(
-        client, flag["id"], "acknowledge", "  checked with  Foro Penal  ", return_to="detail"
-    )
+    response = post_decision(client, flag["id"], "acknowledge", "  checked with  Foro Penal  ", return_to="detail")
     assert response.status_code == 303
     assert response.headers["location"].startswith(f"{PREFIX}/flags/{flag['id']}?done=acknowledged")
     page = client.get(response.headers["location"]).text
@@ -313,10 +305,7 @@ def test_acknowledge_and_dismiss_reach_the_store_the_cli_and_the_report(
     after = contradiction(settings)
     assert after["status"] == "acknowledged" and after["note"] == "checked with Foro Penal [ana]"
 
-    assert (
-        cli.main(["flags", "--db", str(settings.db_path), "--status", "acknowledged", "--format", "json"])
-        == 0
-    )
+    assert cli.main(["flags", "--db", str(settings.db_path), "--status", "acknowledged", "--format", "json"]) == 0
     listed = json.loads(capsys.readouterr().out)
     assert [(f["id"], f["note"]) for f in listed] == [(flag["id"], "checked with Foro Penal [ana]")]
     with store.open_store(settings.db_path, read_only=True) as db:
@@ -360,21 +349,15 @@ def test_decisions_are_checked(client: TestClient, settings: Settings) -> None:
     assert contradiction(settings)["status"] == "open"
     # A same-site Referer is accepted when a browser sends no Origin; a Bearer token needs no origin.
     assert (
-        post_decision(
-            client, flag_id, "dismiss", "by referer", headers={"Referer": f"{ORIGIN}{PREFIX}/"}
-        ).status_code
+        post_decision(client, flag_id, "dismiss", "by referer", headers={"Referer": f"{ORIGIN}{PREFIX}/"}).status_code
         == 303
     )
-    assert (
-        post_decision(client, flag_id, "reopen", "", headers={"Authorization": "Bearer x"}).status_code == 303
-    )
+    assert post_decision(client, flag_id, "reopen", "", headers={"Authorization": "Bearer x"}).status_code == 303
     assert contradiction(settings)["status"] == "open"
 
 
 # ------------------------------------------------------------------------------------------ busy store
-def test_read_pages_say_store_busy_while_a_task_holds_the_lock(
-    client: TestClient, settings: Settings
-) -> None:
+def test_read_pages_say_store_busy_while_a_task_holds_the_lock(client: TestClient, settings: Settings) -> None:
     flag_id = contradiction(settings)["id"]
     with lock_held(settings.db_path):
         for path in ("/", "/board", "/feeds", f"/flags/{flag_id}"):
@@ -384,9 +367,7 @@ def test_read_pages_say_store_busy_while_a_task_holds_the_lock(
     assert client.get(PREFIX + "/").status_code == 200
 
 
-def test_decision_is_queued_while_locked_then_applied_by_the_pipeline(
-    client: TestClient, settings: Settings
-) -> None:
+def test_decision_is_queued_while_locked_then_applied_by_the_pipeline(client: TestClient, settings: Settings) -> None:
     flag_id = contradiction(settings)["id"]
     with lock_held(settings.db_path):
         response = post_decision(client, flag_id, "acknowledge", "same story, checked")
@@ -400,8 +381,7 @@ def test_decision_is_queued_while_locked_then_applied_by_the_pipeline(
     ]
     assert "1 decision is queued" in client.get(PREFIX + "/").text
     assert (
-        "Queued, will apply when the store is free: acknowledged by ana"
-        in client.get(f"{PREFIX}/flags/{flag_id}").text
+        "Queued, will apply when the store is free: acknowledged by ana" in client.get(f"{PREFIX}/flags/{flag_id}").text
     )
     # The pipeline's store step applies the queue first.
     with store.open_store(settings.db_path, settings=settings) as db:
@@ -413,9 +393,7 @@ def test_decision_is_queued_while_locked_then_applied_by_the_pipeline(
     assert "1 decision is queued" not in client.get(PREFIX + "/").text
 
 
-def test_queued_decisions_apply_before_a_new_one_from_the_view(
-    client: TestClient, settings: Settings
-) -> None:
+def test_queued_decisions_apply_before_a_new_one_from_the_view(client: TestClient, settings: Settings) -> None:
     flag_id = contradiction(settings)["id"]
     with lock_held(settings.db_path):
         assert post_decision(client, flag_id, "acknowledge", "first look").status_code == 202

@@ -54,10 +54,7 @@ def a_flag(db_path: Path) -> dict[str, Any]:
 
 
 def test_queue_file_sits_beside_the_database(tmp_path: Path) -> None:
-    assert (
-        webui_queue.queue_path(tmp_path / "data" / "pw.duckdb")
-        == tmp_path / "data" / "pw.duckdb.decisions.sqlite"
-    )
+    assert webui_queue.queue_path(tmp_path / "data" / "pw.duckdb") == tmp_path / "data" / "pw.duckdb.decisions.sqlite"
 
 
 def test_enqueued_decisions_are_on_disk_and_apply_in_the_order_they_were_made(db_path: Path) -> None:

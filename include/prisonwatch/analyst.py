@@ -29,7 +29,9 @@ def register(subparsers: Any) -> None:
     p.add_argument("--metric", choices=METRICS, help="only flags about this metric")
     p.add_argument("--type", dest="flag_type", choices=FLAG_TYPES, help="only flags of this type")
     p.add_argument(
-        "--format", choices=["table", "text", "json"], default="table",
+        "--format",
+        choices=["table", "text", "json"],
+        default="table",
         help="table: one line a flag; text: each flag with the sentences and links it stands on",
     )
     p.set_defaults(func=cmd_flags)

@@ -218,9 +218,7 @@ def _build(cls: type, data: dict[str, Any], prefix: str = "") -> Any:
     missing = [
         name
         for name, f in known.items()
-        if name not in kwargs
-        and f.default is dataclasses.MISSING
-        and f.default_factory is dataclasses.MISSING  # type: ignore[misc]
+        if name not in kwargs and f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING  # type: ignore[misc]
     ]
     if missing:
         raise ConfigError(f"{prefix + '.' if prefix else ''}{missing[0]}: required setting is missing")

@@ -35,6 +35,7 @@ FAILURE_HTML = (
     "<p>Earlier attempts were retried automatically; this mail is sent once the retries are used up.</p>"
 )
 
+
 class DeliveryError(RuntimeError):
     """A channel refused or could not take the report; the message says which and why."""
 

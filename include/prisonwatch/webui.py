@@ -161,9 +161,7 @@ def _turn() -> Iterator[None]:
         _process_turn.release()
 
 
-def read_store(
-    settings: Settings, read: Callable[[store.Store], Any], *, attempts: int = READ_ATTEMPTS
-) -> Any:
+def read_store(settings: Settings, read: Callable[[store.Store], Any], *, attempts: int = READ_ATTEMPTS) -> Any:
     """Run ``read`` on a short-lived read-only connection; StoreBusy when a task holds the database."""
     path = settings.db_path
     if not path.exists():
@@ -257,24 +255,18 @@ def chart_images(timeline: list[dict[str, Any]]) -> list[dict[str, str]]:
     key = hashlib.sha1(json.dumps(timeline, sort_keys=True, default=str).encode("utf-8")).hexdigest()
     if key not in _chart_cache:
         labels = _labels()
-        pngs = charts.timeline_charts(
-            timeline, metric_labels=labels["metrics"], source_labels=labels["sources"]
-        )
+        pngs = charts.timeline_charts(timeline, metric_labels=labels["metrics"], source_labels=labels["sources"])
         uris = report.chart_data_uris(pngs)
         if len(_chart_cache) >= _CHART_CACHE_SIZE:
             _chart_cache.pop(next(iter(_chart_cache)))
-        _chart_cache[key] = [
-            {"metric": m, "label": labels["metrics"].get(m, m), "src": src} for m, src in uris.items()
-        ]
+        _chart_cache[key] = [{"metric": m, "label": labels["metrics"].get(m, m), "src": src} for m, src in uris.items()]
     return _chart_cache[key]
 
 
 def feed_rows(settings: Settings, feeds: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Every configured or stored feed with its health, worst first; a feed never polled says so."""
     stored = {str(f.get("name")): f for f in feeds}
-    names = [f.name for f in settings.feeds] + [
-        n for n in stored if n not in {f.name for f in settings.feeds}
-    ]
+    names = [f.name for f in settings.feeds] + [n for n in stored if n not in {f.name for f in settings.feeds}]
     enabled = {f.name: f.enabled for f in settings.feeds}
     threshold = settings.flags.unhealthy_after_failures
     rows = []
@@ -360,9 +352,7 @@ def create_app(settings_provider: Callable[[], Settings] | None = None) -> FastA
     def message(
         request: Request, status_code: int, title: str, text: str, *, retry: bool = False, **extra: Any
     ) -> HTMLResponse:
-        response = render(
-            request, "message.html.j2", status_code, title=title, text=text, retry=retry, **extra
-        )
+        response = render(request, "message.html.j2", status_code, title=title, text=text, retry=retry, **extra)
         if retry:
             response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
@@ -372,9 +362,7 @@ def create_app(settings_provider: Callable[[], Settings] | None = None) -> FastA
             return provide_settings()
         except ConfigError as exc:
             log.error("prisonwatch configuration: %s", exc)
-            return message(
-                request, 500, "Configuration error", f"The prisonwatch configuration is invalid: {exc}"
-            )
+            return message(request, 500, "Configuration error", f"The prisonwatch configuration is invalid: {exc}")
 
     def store_trouble(request: Request, exc: Exception) -> HTMLResponse:
         if isinstance(exc, StoreBusy):
@@ -425,9 +413,7 @@ def create_app(settings_provider: Callable[[], Settings] | None = None) -> FastA
                 str(exc.detail or "Your login is not valid any more."),
                 login=True,
             )
-        return message(
-            request, exc.status_code, "Not found" if exc.status_code == 404 else "Error", str(exc.detail)
-        )
+        return message(request, exc.status_code, "Not found" if exc.status_code == 404 else "Error", str(exc.detail))
 
     @app.get("/", response_class=HTMLResponse)
     def flag_list(request: Request) -> Response:
@@ -587,9 +573,7 @@ def create_app(settings_provider: Callable[[], Settings] | None = None) -> FastA
     return app
 
 
-def _flags_and_counts(
-    db: store.Store, status: str | None, filters: dict[str, str]
-) -> tuple[list, dict[str, int]]:
+def _flags_and_counts(db: store.Store, status: str | None, filters: dict[str, str]) -> tuple[list, dict[str, int]]:
     """The flags a list page shows, and how many are open per type (for its heading)."""
     open_flags = db.flags(status="open")
     counts = {
@@ -610,8 +594,6 @@ def _flags_and_counts(
 
 def _return_query(raw: str) -> str:
     """A list page's filters carried through a form: known keys and values only (never a free URL)."""
-    parsed = {
-        k: v[0] for k, v in parse_qs(raw or "", keep_blank_values=False).items() if k in FILTER_KEYS and v
-    }
+    parsed = {k: v[0] for k, v in parse_qs(raw or "", keep_blank_values=False).items() if k in FILTER_KEYS and v}
     filters, _ = clean_filters(parsed)
     return urlencode({k: v for k, v in filters.items() if v and (k in parsed)})

@@ -152,14 +152,10 @@ def enqueue(
     if created:
         _fsync_dir(path.parent)
     log.info("queued decision %d: %s -> %s by %s (database busy)", decision_id, flag_id, status, user or "?")
-    return Decision(
-        id=decision_id, flag_id=flag_id, status=status, note=note, user=user, decided_at=decided_at
-    )
+    return Decision(id=decision_id, flag_id=flag_id, status=status, note=note, user=user, decided_at=decided_at)
 
 
-def decisions(
-    db_path: Path | str, *, state: str | None = "pending", flag_id: str | None = None
-) -> list[Decision]:
+def decisions(db_path: Path | str, *, state: str | None = "pending", flag_id: str | None = None) -> list[Decision]:
     """Queued decisions, oldest first (pending ones by default); empty when there is no queue file."""
     path = queue_path(db_path)
     if not path.exists():
@@ -201,9 +197,7 @@ def _last_change(con: sqlite3.Connection, flag_id: str, updated_at: str | None) 
     return _parse(row["decided_at"] if row else updated_at)
 
 
-def _finish(
-    con: sqlite3.Connection, decision: Decision, state: str, result: str, updated_at: str | None
-) -> None:
+def _finish(con: sqlite3.Connection, decision: Decision, state: str, result: str, updated_at: str | None) -> None:
     con.execute(
         "UPDATE decisions SET state = ?, result = ?, applied_at = ?, flag_updated_at = ? WHERE id = ? "
         "AND state = 'pending'",
@@ -228,8 +222,7 @@ def apply_pending(store: FlagStore, *, queue_file: Path | str | None = None) -> 
         return {**summary, "error": f"{path}: {exc}"}
     try:
         pending = [
-            _row(r)
-            for r in con.execute("SELECT * FROM decisions WHERE state = 'pending' ORDER BY decided_at, id")
+            _row(r) for r in con.execute("SELECT * FROM decisions WHERE state = 'pending' ORDER BY decided_at, id")
         ]
         for decision in pending:
             try:
@@ -251,9 +244,7 @@ def apply_pending(store: FlagStore, *, queue_file: Path | str | None = None) -> 
                     current.get("updated_at"),
                 )
                 summary["superseded"] += 1
-                log.info(
-                    "queued decision %d on %s superseded by a later change", decision.id, decision.flag_id
-                )
+                log.info("queued decision %d on %s superseded by a later change", decision.id, decision.flag_id)
                 continue
             updated = store.set_flag_status(decision.flag_id, decision.status, decision.note)
             _finish(
@@ -270,8 +261,6 @@ def apply_pending(store: FlagStore, *, queue_file: Path | str | None = None) -> 
         summary["error"] = f"{type(exc).__name__}: {exc}"
     finally:
         with contextlib.suppress(sqlite3.Error):
-            summary["pending"] = con.execute(
-                "SELECT count(*) FROM decisions WHERE state = 'pending'"
-            ).fetchone()[0]
+            summary["pending"] = con.execute("SELECT count(*) FROM decisions WHERE state = 'pending'").fetchone()[0]
         con.close()
     return summary

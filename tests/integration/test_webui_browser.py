@@ -122,9 +122,7 @@ def api_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ApiServer]:
     with store.open_store(settings.db_path, settings=settings) as db:
         seed.load_seed_corpus(db, settings)
     airflow = str(Path(sys.executable).parent / "airflow")
-    migrated = subprocess.run(
-        [airflow, "db", "migrate"], env=env, capture_output=True, text=True, timeout=300
-    )
+    migrated = subprocess.run([airflow, "db", "migrate"], env=env, capture_output=True, text=True, timeout=300)
     assert migrated.returncode == 0, migrated.stderr[-3000:]
     log_path = OUTPUT / "api-server.log"
     with log_path.open("wb") as log:
@@ -148,9 +146,7 @@ def api_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ApiServer]:
             if time.monotonic() > deadline:
                 pytest.fail(f"the api-server did not answer in {STARTUP_SECONDS} s:\n{log_tail(log_path)}")
             time.sleep(0.5)
-        passwords = json.loads(
-            (home / "simple_auth_manager_passwords.json.generated").read_text(encoding="utf-8")
-        )
+        passwords = json.loads((home / "simple_auth_manager_passwords.json.generated").read_text(encoding="utf-8"))
         yield ApiServer(base_url=base_url, airflow_home=home, db_path=db_path, password=passwords["admin"])
     finally:
         stop(proc)
