@@ -65,6 +65,7 @@ airflow: airflow-init
 
 ## test: the whole test suite (integration tests included)
 test: install browser
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q -rs
 
 # The browser test drives Debian's Chromium (never a downloaded browser); CI installs it when missing.
