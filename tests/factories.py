@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import copy
+from contextlib import contextmanager
+from pathlib import Path
+
+from prisonwatch.config import Settings
 from prisonwatch.models import Figure
 
 
@@ -29,3 +34,51 @@ def make_figure(
         end=start + 3,
         value_text=str(value),
     )
+
+
+class FakeStore:
+    """The store methods publishing uses, over a dict of flags; records every call."""
+
+    def __init__(self, data: dict, *, fail_marking: int = 0) -> None:
+        self.data = data
+        self.reported: dict[str, tuple[str, str]] = {}
+        self.fail_marking = fail_marking
+        self.calls: list[str] = []
+
+    def unreported_flag_ids(self) -> list[str]:
+        self.calls.append("unreported_flag_ids")
+        return [f["id"] for f in self.data["flags"] if f["id"] not in self.reported]
+
+    def report_data(self, flag_ids=None, since=None) -> dict:
+        self.calls.append(f"report_data({flag_ids!r}, since={since!r})")
+        chosen = copy.deepcopy(self.data)
+        if flag_ids is not None:
+            chosen["flags"] = [f for f in chosen["flags"] if f["id"] in flag_ids]
+        if since is not None:
+            chosen["flags"] = [f for f in chosen["flags"] if f["created_at"] >= since]
+        return chosen
+
+    def mark_reported(self, flag_ids, report_id, channel) -> None:
+        self.calls.append("mark_reported")
+        if self.fail_marking:
+            self.fail_marking -= 1
+            raise RuntimeError("database is locked")
+        for flag_id in flag_ids:
+            self.reported[flag_id] = (report_id, channel)
+
+    def opener(self):
+        @contextmanager
+        def open_store(path, read_only=False):
+            yield self
+
+        return open_store
+
+
+def settings_for(tmp_path: Path, **report_settings) -> Settings:
+    """Default settings with reports under ``tmp_path`` and the given ``report.*`` values."""
+    settings = Settings(home=str(tmp_path))
+    settings.report.out_dir = str(tmp_path / "reports")
+    settings.report.from_email = "prisonwatch@example.org"
+    for key, value in report_settings.items():
+        setattr(settings.report, key, value)
+    return settings

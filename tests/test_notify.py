@@ -6,7 +6,6 @@ import copy
 import json
 import logging
 import socket
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from email import message_from_bytes, policy
 from html.parser import HTMLParser
@@ -14,6 +13,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from factories import FakeStore, settings_for
 
 from prisonwatch import notify, report
 from prisonwatch.config import Settings
@@ -23,43 +23,6 @@ FIXTURES = Path(__file__).parent / "fixtures" / "report"
 
 def load(name: str) -> dict:
     return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
-
-
-class FakeStore:
-    """The store methods publishing uses, over the fixture's flags."""
-
-    def __init__(self, data: dict) -> None:
-        self.data = data
-        self.reported: dict[str, tuple[str, str]] = {}
-
-    def unreported_flag_ids(self) -> list[str]:
-        return [f["id"] for f in self.data["flags"] if f["id"] not in self.reported]
-
-    def report_data(self, flag_ids=None, since=None) -> dict:
-        chosen = copy.deepcopy(self.data)
-        if flag_ids is not None:
-            chosen["flags"] = [f for f in chosen["flags"] if f["id"] in flag_ids]
-        return chosen
-
-    def mark_reported(self, flag_ids, report_id, channel) -> None:
-        for flag_id in flag_ids:
-            self.reported[flag_id] = (report_id, channel)
-
-    def opener(self):
-        @contextmanager
-        def open_store(path, read_only=False):
-            yield self
-
-        return open_store
-
-
-def settings_for(tmp_path: Path, **report_settings) -> Settings:
-    settings = Settings(home=str(tmp_path))
-    settings.report.out_dir = str(tmp_path / "reports")
-    settings.report.from_email = "prisonwatch@example.org"
-    for key, value in report_settings.items():
-        setattr(settings.report, key, value)
-    return settings
 
 
 class Images(HTMLParser):

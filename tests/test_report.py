@@ -6,7 +6,6 @@ import argparse
 import copy
 import json
 import threading
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -14,9 +13,9 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from factories import FakeStore, settings_for
 
 from prisonwatch import report
-from prisonwatch.config import Settings
 
 FIXTURES = Path(__file__).parent / "fixtures" / "report"
 SCHEMA = json.loads(report.SCHEMA_PATH.read_text(encoding="utf-8"))
@@ -357,50 +356,6 @@ def test_write_report_never_overwrites_and_checks_its_arguments(tmp_path, data):
 
 
 # ------------------------------------------------------------------------------------------ publishing
-class FakeStore:
-    """The store methods publishing uses, over a dict of flags; records every call."""
-
-    def __init__(self, data: dict, *, fail_marking: int = 0) -> None:
-        self.data = data
-        self.reported: dict[str, tuple[str, str]] = {}
-        self.fail_marking = fail_marking
-        self.calls: list[str] = []
-
-    def unreported_flag_ids(self) -> list[str]:
-        self.calls.append("unreported_flag_ids")
-        return [f["id"] for f in self.data["flags"] if f["id"] not in self.reported]
-
-    def report_data(self, flag_ids=None, since=None) -> dict:
-        self.calls.append(f"report_data({flag_ids!r}, since={since!r})")
-        chosen = copy.deepcopy(self.data)
-        if flag_ids is not None:
-            chosen["flags"] = [f for f in chosen["flags"] if f["id"] in flag_ids]
-        if since is not None:
-            chosen["flags"] = [f for f in chosen["flags"] if f["created_at"] >= since]
-        return chosen
-
-    def mark_reported(self, flag_ids, report_id, channel) -> None:
-        self.calls.append("mark_reported")
-        if self.fail_marking:
-            self.fail_marking -= 1
-            raise RuntimeError("database is locked")
-        for flag_id in flag_ids:
-            self.reported[flag_id] = (report_id, channel)
-
-    def opener(self):
-        @contextmanager
-        def open_store(path, read_only=False):
-            yield self
-
-        return open_store
-
-
-def settings_for(tmp_path: Path, **report_settings) -> Settings:
-    settings = Settings(home=str(tmp_path))
-    settings.report.out_dir = str(tmp_path / "reports")
-    for key, value in report_settings.items():
-        setattr(settings.report, key, value)
-    return settings
 
 
 def test_publish_without_channels_writes_marks_and_never_repeats(tmp_path, data):
