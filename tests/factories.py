@@ -82,3 +82,29 @@ def settings_for(tmp_path: Path, **report_settings) -> Settings:
     for key, value in report_settings.items():
         setattr(settings.report, key, value)
     return settings
+
+
+def store_contradicting_claims(path: Path, claims: list[tuple[int, str, str, str]]) -> Path:
+    """A database holding one article whose ``(value, qualifier, source, value_text)`` release claims disagree."""
+    from prisonwatch import store
+    from prisonwatch.models import Article
+
+    text = "Government and Foro Penal disagree " + " ".join(f"w{i}" for i in range(50))
+    article = Article(
+        url="https://n.example/1",
+        canonical_url="https://n.example/1",
+        title="Counts",
+        text=text,
+        content_hash="h1",
+        published="2026-01-30",
+        language="en",
+    )
+    figures = [
+        make_figure("released", value, source, "cumulative", qualifier, i * 50, sentence=f"{source}: {value}")
+        for i, (value, qualifier, source, _) in enumerate(claims)
+    ]
+    for figure, (_, _, _, value_text) in zip(figures, claims, strict=True):
+        figure.value_text = value_text
+    with store.open_store(path) as db:
+        db.ingest_batch("r1", polls=[], articles=[(article, figures)], errors=[], settings=Settings())
+    return path

@@ -8,47 +8,16 @@ import json
 from pathlib import Path
 
 import pytest
+from factories import store_contradicting_claims
 
-from prisonwatch import cli, store
-from prisonwatch.config import Settings
-from prisonwatch.models import Article, Figure
+from prisonwatch import cli
 
 
 @pytest.fixture()
 def db_path(tmp_path: Path) -> Path:
-    path = tmp_path / "pw.duckdb"
-    text = "Government and Foro Penal disagree " + " ".join(f"w{i}" for i in range(50))
-    art = Article(
-        url="https://n.example/1",
-        canonical_url="https://n.example/1",
-        title="Counts",
-        text=text,
-        content_hash="h1",
-        published="2026-01-30",
-        language="en",
+    return store_contradicting_claims(
+        tmp_path / "pw.duckdb", [(600, "more_than", "government", "más de 600"), (302, "exact", "foro_penal", "302")]
     )
-    figs = [
-        Figure(
-            metric="released",
-            value_low=v,
-            value_high=v,
-            qualifier=q,
-            source=s,
-            source_text=s,
-            scope="",
-            scope_kind="cumulative",
-            sentence=f"{s}: {v}",
-            start=i * 50,
-            end=i * 50 + 3,
-            value_text=t,
-        )
-        for i, (v, q, s, t) in enumerate(
-            [(600, "more_than", "government", "más de 600"), (302, "exact", "foro_penal", "302")]
-        )
-    ]
-    with store.open_store(path) as db:
-        db.ingest_batch("r1", polls=[], articles=[(art, figs)], errors=[], settings=Settings())
-    return path
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

@@ -6,46 +6,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from factories import store_contradicting_claims
 
 from prisonwatch import store, webui_queue
-from prisonwatch.config import Settings
-from prisonwatch.models import Article, Figure
 
 
 @pytest.fixture()
 def db_path(tmp_path: Path) -> Path:
     """A database with two contradicting figures, hence flags to decide on."""
-    path = tmp_path / "pw.duckdb"
-    text = "Government and Foro Penal disagree " + " ".join(f"w{i}" for i in range(50))
-    article = Article(
-        url="https://n.example/1",
-        canonical_url="https://n.example/1",
-        title="Counts",
-        text=text,
-        content_hash="h1",
-        published="2026-01-30",
-        language="en",
+    return store_contradicting_claims(
+        tmp_path / "pw.duckdb", [(808, "exact", "government", "808"), (302, "exact", "foro_penal", "302")]
     )
-    figures = [
-        Figure(
-            metric="released",
-            value_low=v,
-            value_high=v,
-            qualifier="exact",
-            source=s,
-            source_text=s,
-            scope="",
-            scope_kind="cumulative",
-            sentence=f"{s}: {v}",
-            start=i * 50,
-            end=i * 50 + 3,
-            value_text=str(v),
-        )
-        for i, (v, s) in enumerate([(808, "government"), (302, "foro_penal")])
-    ]
-    with store.open_store(path) as db:
-        db.ingest_batch("r1", polls=[], articles=[(article, figures)], errors=[], settings=Settings())
-    return path
 
 
 def a_flag(db_path: Path) -> dict[str, Any]:
