@@ -145,3 +145,31 @@ def test_staged_figures_are_used_only_for_the_text_they_came_from(site_config, d
     path.write_text(json.dumps({**row, "content_hash": "another text", "figures": []}) + "\n", encoding="utf-8")
     result = pipeline.extract_figures_step(settings, "run-h")
     assert result["extracted_here"] == 1 and result["figures"] == len(row["figures"])
+
+
+def test_an_analysis_bug_on_one_article_is_recorded_and_the_others_go_on(demo_site, tmp_path, monkeypatch):
+    from prisonwatch import relevance
+
+    base_url, _ = demo_site
+    settings = load_settings(env={"PRISONWATCH_HOME": str(tmp_path)})
+    settings.fetch.allow_hosts = ["127.0.0.1"]
+    settings.fetch.per_host_delay_seconds = 0.0
+    real = relevance.assess_relevance
+
+    def flaky(title, text, language, config):
+        if "900" in title:
+            raise ValueError("analysis bug")
+        return real(title, text, language, config)
+
+    monkeypatch.setattr(relevance, "assess_relevance", flaky)
+    pages = ["en/assembly-900-released.html", "es/foro-penal-balance-excarcelaciones.html"]
+    batch = {
+        "feed": "demo",
+        "entries": [entry("demo", f"{base_url}/{p}", "2026-02-02T00:00:00+00:00").to_dict() for p in pages],
+    }
+    summary = pipeline.fetch_articles(batch, settings, "run-bug")
+    assert summary["articles"] == 1 and summary["failed"] == 1
+    (error,) = pipeline.staged_errors(settings, "run-bug")
+    assert error.error_class == "ValueError" and error.url.endswith("assembly-900-released.html")
+    (article,) = pipeline.staged_articles(settings, "run-bug")
+    assert "foro-penal" in article.url

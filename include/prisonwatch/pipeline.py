@@ -249,8 +249,10 @@ def fetch_articles(batch: dict[str, Any], settings: Settings, run_id: str) -> di
                 except Exception as exc:  # noqa: BLE001 - recorded, the batch goes on
                     record_failure(entry, exc)
             finished: Article | None = None
+            previous_entry = entry
             if in_worker is not None:
                 previous, extraction = in_worker
+                previous_entry = previous
                 in_worker = None
                 try:
                     finished = extraction.article()
@@ -258,9 +260,12 @@ def fetch_articles(batch: dict[str, Any], settings: Settings, run_id: str) -> di
                     record_failure(previous, exc)
             if page is not None and entry is not None:
                 in_worker = (entry, articles.start_extraction(page, settings))  # extracts while we analyse
-            for article in (finished, snippet):  # feed order
+            for article, source in ((finished, previous_entry), (snippet, entry)):  # feed order
                 if article is not None:
-                    analyse(article)
+                    try:
+                        analyse(article)
+                    except Exception as exc:  # noqa: BLE001 - a bug on one text never loses the batch
+                        record_failure(source, exc)
     finally:
         if in_worker is not None:  # only after an unexpected error above: free the worker
             in_worker[1].cancel()
