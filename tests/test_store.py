@@ -110,6 +110,10 @@ def test_migration_from_the_previous_schema_keeps_the_data(tmp_path: Path) -> No
         assert db._rows("SELECT source, value_low, figure_id FROM source_values") == [
             {"source": "foro_penal", "value_low": 800, "figure_id": "fig_old"}
         ]
+        # 0005 kept them as the first version of each value, folded by v_source_values
+        assert db._rows("SELECT source, first_as_of, last_as_of, figure_id FROM v_source_values") == [
+            {"source": "foro_penal", "first_as_of": "2025-12-26", "last_as_of": "2025-12-26", "figure_id": "fig_old"}
+        ]
 
 
 def test_migration_to_fixed_size_signatures_keeps_articles_and_finds_their_rewrites(tmp_path: Path) -> None:
@@ -378,8 +382,24 @@ def test_a_value_stated_again_widens_its_dates_and_keeps_the_latest_figure(tmp_p
                     )
                 ],
             )
-        (row,) = db._rows("SELECT first_as_of, last_as_of, figure_id, article_id FROM source_values")
+        (row,) = db._rows("SELECT first_as_of, last_as_of, figure_id, article_id FROM v_source_values")
         latest = {f["figure_id"] for f in db.figures() if f["as_of"] == "2026-01-20"}
         assert (row["first_as_of"], row["last_as_of"]) == ("2026-01-05", "2026-01-20")
         assert {row["figure_id"]} == latest
         assert len(db.flags(flag_type="new_figure")) == 1  # stated again: nothing new
+        # append-only: each statement that changed the dates added a version; one within them adds none
+        assert db.con.execute("SELECT count(*) FROM source_values").fetchall()[0][0] == 3
+        db.ingest_batch(
+            "r-within",
+            polls=[],
+            errors=[],
+            settings=SETTINGS,
+            articles=[
+                (
+                    article("https://v.example/within", "Count within", "2026-01-12"),
+                    [figure("still_detained", 803, "foro_penal", kind="stock")],
+                )
+            ],
+        )
+        assert db.con.execute("SELECT count(*) FROM source_values").fetchall()[0][0] == 3
+        assert db._rows("SELECT figure_id FROM v_source_values") == [{"figure_id": row["figure_id"]}]

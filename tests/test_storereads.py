@@ -140,6 +140,46 @@ def test_source_history_uses_the_latest_earlier_other_value(tmp_path: Path) -> N
     assert history["u"] == {"seen": False, "previous": None, "held": None}  # nobody to ask
 
 
+def test_source_history_folds_the_versions_of_a_value(tmp_path: Path) -> None:
+    """source_values is append-only: a value's versions count as one, with its widest dates and the
+    version written last on its latest day; a value restated after the claim is not an earlier value."""
+    key = ("still_detained", "foro_penal", "stock")
+
+    def version(v: int, first: date, last: date, fid: str) -> dict[str, Any]:
+        return dict(
+            zip(
+                store._SOURCE_VALUE_COLUMNS,
+                (*key, v, v, first, last, fid, "a" + fid, "exact", str(v), ""),
+                strict=True,
+            )
+        )
+
+    with store.open_store(tmp_path / "pw.duckdb") as db:
+        insert(
+            db,
+            "source_values",
+            [
+                version(800, date(2025, 12, 1), date(2025, 12, 20), "fig_z"),
+                version(800, date(2025, 12, 1), date(2025, 12, 20), "fig_a"),  # same day, written later: wins
+                version(810, date(2025, 12, 10), date(2025, 12, 25), "fig_m"),  # later than 800, but see below
+                version(810, date(2025, 12, 10), date(2026, 2, 1), "fig_n"),  # 810 stated again after the claim
+                version(803, date(2025, 11, 2), date(2025, 11, 2), "fig_b"),
+                version(803, date(2025, 10, 1), date(2025, 11, 1), "fig_c"),  # widens 803's first date only
+            ],
+        )
+        new = match.Claim("n", "an", key[0], 803, 803, "exact", key[1], key[2], date(2026, 1, 12))
+        history = storereads.source_histories(db.con, [new])
+        folded = db._rows("SELECT value_low, first_as_of, last_as_of, figure_id FROM v_source_values ORDER BY 1")
+    assert history["n"]["seen"] is True and history["n"]["held"] == (date(2025, 10, 1), date(2025, 11, 2))
+    previous = history["n"]["previous"]
+    assert (previous.figure_id, previous.value_low, previous.as_of) == ("fig_a", 800, date(2025, 12, 20))
+    assert folded == [
+        {"value_low": 800, "first_as_of": "2025-12-01", "last_as_of": "2025-12-20", "figure_id": "fig_a"},
+        {"value_low": 803, "first_as_of": "2025-10-01", "last_as_of": "2025-11-02", "figure_id": "fig_b"},
+        {"value_low": 810, "first_as_of": "2025-12-10", "last_as_of": "2026-02-01", "figure_id": "fig_n"},
+    ]
+
+
 def test_near_duplicate_pool_keeps_what_passes_a_threshold_within_the_window(tmp_path: Path) -> None:
     title = "Government frees 120 political prisoners in Caracas"
     signature = neardup.minhash("the same story " * 40)

@@ -442,9 +442,8 @@ class Store:
         self.flag_settings = settings.flags
         self.last_match_ms = 0.0
         self.last_phases = {}
-        # A batch runs a dozen small statements: on one thread each skips the hand-over between two
-        # (~2 ms a batch on a busy 2-core machine); the connection's default comes back afterwards.
-        self.con.execute("SET threads = 1")
+        # No ``SET threads = 1`` around the batch: pinning the thread count and resetting it afterwards
+        # cost more (~1.5 ms, the reset alone ~1 ms) than the hand-over between threads it saved.
         self.con.execute("BEGIN TRANSACTION")
         try:
             summary = self._ingest(run_id, polls, articles, errors, settings)
@@ -457,9 +456,6 @@ class Store:
         except BaseException:
             self.con.execute("ROLLBACK")
             raise
-        finally:
-            with contextlib.suppress(duckdb.Error):  # keep the original error if the connection broke
-                self.con.execute("RESET threads")
         return summary
 
     def _phase(self, name: str, since: float) -> None:
@@ -887,7 +883,8 @@ class Store:
         return {"seen": seen, "previous": previous}
 
     def rebuild_source_values(self) -> int:
-        """Recompute ``source_values`` from every stored figure (after a bulk load outside ingest_batch)."""
+        """Recompute ``source_values`` from every stored figure (after a bulk load outside ingest_batch):
+        one version per value."""
         sql = (SQL_DIR / "0003_source_values.sql").read_text(encoding="utf-8")
         backfill = sql[sql.index("INSERT INTO source_values") :]
         self.con.execute("DELETE FROM source_values")
@@ -927,50 +924,16 @@ class Store:
         ]
 
     def _write_source_values(self, rows: list[dict[str, Any]], held: dict[tuple[Any, ...], tuple[date, date]]) -> None:
-        """New values in one insert; a value stated again widens its dates (and, when stated later, takes
-        the new figure as its latest): a point update each for a few, one joined update for more.
-        ``held`` (first and last as-of of the stored values, read with the batch's history) tells which
-        is which and what changes (an upsert costs ~1 ms more per statement, a CASE per column ~2 ms)."""
-        fresh, again = [], []
+        """Values in one insert: ``source_values`` is append-only, so a value stated again adds a version
+        row (``v_source_values`` folds them) instead of an update (3–7 ms each). ``held`` (first and last
+        as-of of the stored values, read with the batch's history) tells which versions would change
+        nothing: stated again within the dates already held, they are left out."""
+        changed = []
         for r in rows:
             stored = held.get(tuple(r[c] for c in _SOURCE_VALUE_COLUMNS[:5]))
-            if stored is None:
-                fresh.append(r)
-            elif r["last_as_of"] >= stored[1] or r["first_as_of"] < stored[0]:
-                again.append(r)  # otherwise the stored row already says it all
-        self._append("source_values", fresh, _SOURCE_VALUE_COLUMNS)
-        key_sql = "metric = ? AND source = ? AND scope_kind = ? AND value_low = ? AND value_high = ?"
-        if len(again) <= 3:  # updating string columns is dear (~1 ms each): set only what changes, as constants
-            for r in again:
-                first, last = held[tuple(r[c] for c in _SOURCE_VALUE_COLUMNS[:5])]
-                key = [r[c] for c in _SOURCE_VALUE_COLUMNS[:5]]
-                if r["last_as_of"] >= last:
-                    latest = ("last_as_of", "figure_id", "article_id", "qualifier", "value_text", "scope")
-                    self.con.execute(
-                        f"UPDATE source_values SET first_as_of = ?, {', '.join(f'{c} = ?' for c in latest)} "
-                        f"WHERE {key_sql}",
-                        [min(first, r["first_as_of"]), *(r[c] for c in latest), *key],
-                    )
-                else:
-                    self.con.execute(
-                        f"UPDATE source_values SET first_as_of = ? WHERE {key_sql}", [r["first_as_of"], *key]
-                    )
-            return
-        newer = "u.last_as_of >= source_values.last_as_of"
-        self.con.execute(
-            "UPDATE source_values SET first_as_of = least(source_values.first_as_of, u.first_as_of), "
-            "last_as_of = greatest(source_values.last_as_of, u.last_as_of), "
-            + ", ".join(
-                f"{c} = CASE WHEN {newer} THEN u.{c} ELSE source_values.{c} END"
-                for c in ("figure_id", "article_id", "qualifier", "value_text", "scope")
-            )
-            + " FROM (SELECT "
-            + ", ".join(f"unnest(${c}) AS {c}" for c in _SOURCE_VALUE_COLUMNS)
-            + ") AS u WHERE source_values.metric = u.metric AND source_values.source = u.source "
-            "AND source_values.scope_kind = u.scope_kind AND source_values.value_low = u.value_low "
-            "AND source_values.value_high = u.value_high",
-            {c: [r[c] for r in again] for c in _SOURCE_VALUE_COLUMNS},
-        )
+            if stored is None or r["last_as_of"] >= stored[1] or r["first_as_of"] < stored[0]:
+                changed.append(r)
+        self._append("source_values", changed, _SOURCE_VALUE_COLUMNS)
 
     def _apply_actions(self, run_id: str, actions: list[dict[str, Any]], now: str) -> None:
         """Write the flag decisions: new flags in one insert, changes to stored flags in one update,

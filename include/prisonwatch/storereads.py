@@ -138,19 +138,24 @@ _HISTORY_SQL = """
 WITH c AS (
     SELECT unnest($cid) AS cid, unnest($metric) AS metric, unnest($source) AS source, unnest($kind) AS scope_kind,
            unnest($low) AS vl, unnest($high) AS vh, unnest($day) AS day),
-best AS (
-    SELECT c.cid, c.metric, c.source, c.scope_kind, c.vl, c.vh,
-           max(v.first_as_of) FILTER (WHERE v.value_low = c.vl AND v.value_high = c.vh) AS held_first,
-           max(v.last_as_of) FILTER (WHERE v.value_low = c.vl AND v.value_high = c.vh) AS held_last,
-           max(v.last_as_of) FILTER (WHERE NOT (v.value_low = c.vl AND v.value_high = c.vh) AND v.last_as_of <= c.day)
-               AS previous_day
+vals AS (
+    SELECT c.cid, c.day, v.value_low, v.value_high, v.value_low = c.vl AND v.value_high = c.vh AS same,
+           min(v.first_as_of) AS first_as_of, max(v.last_as_of) AS last_as_of
     FROM c JOIN source_values v USING (metric, source, scope_kind)
-    GROUP BY ALL)
+    GROUP BY ALL),
+best AS (
+    SELECT cid, min(first_as_of) FILTER (WHERE same) AS held_first, max(last_as_of) FILTER (WHERE same) AS held_last,
+           max(last_as_of) FILTER (WHERE NOT same AND last_as_of <= day) AS previous_day
+    FROM vals GROUP BY cid),
+prev AS (
+    SELECT c.cid, c.metric, c.source, c.scope_kind, vals.value_low, vals.value_high, vals.last_as_of
+    FROM best JOIN vals USING (cid) JOIN c USING (cid)
+    WHERE NOT vals.same AND vals.last_as_of = best.previous_day)
 SELECT b.cid, b.held_first, b.held_last, v.figure_id, v.article_id, v.value_low, v.value_high, v.qualifier,
-       v.last_as_of, v.scope, v.value_text
-FROM best b LEFT JOIN source_values v
-     ON v.metric = b.metric AND v.source = b.source AND v.scope_kind = b.scope_kind AND v.last_as_of = b.previous_day
-    AND NOT (v.value_low = b.vl AND v.value_high = b.vh)
+       v.last_as_of, v.scope, v.value_text, v.rowid
+FROM best b LEFT JOIN prev p USING (cid) LEFT JOIN source_values v
+     ON v.metric = p.metric AND v.source = p.source AND v.scope_kind = p.scope_kind AND v.value_low = p.value_low
+    AND v.value_high = p.value_high AND v.last_as_of = p.last_as_of
 """
 
 
@@ -160,8 +165,9 @@ def source_histories(con: duckdb.DuckDBPyConnection, claims: list[match.Claim]) 
     Claim dated by the last time it was stated; ties go to the larger figure id). Stocks and
     cumulative counts of named sources only; other figures get ``{"seen": False, "previous": None, "held": None}``.
 
-    The latest earlier date is found first and the row read afterwards: carrying every candidate row
-    through the aggregate costs twice as much."""
+    ``source_values`` is append-only (a value stated again adds a version row): versions are folded per
+    value first, the latest earlier date is found next and its row read afterwards (carrying every
+    candidate row through the aggregate costs twice as much)."""
     history: dict[str, dict[str, Any]] = {c.figure_id: {"seen": False, "previous": None, "held": None} for c in claims}
     asked = [c for c in claims if c.source != "unattributed" and c.scope_kind != "event" and c.as_of is not None]
     if not asked:
@@ -175,15 +181,24 @@ def source_histories(con: duckdb.DuckDBPyConnection, claims: list[match.Claim]) 
         "high": [c.value_high for c in asked],
         "day": [c.as_of for c in asked],
     }
-    for cid, held_first, held_last, fid, article_id, low, high, qualifier, last_as_of, scope, value_text in con.execute(
-        _HISTORY_SQL, params
-    ).fetchall():
+    written: dict[str, int] = {}  # per new figure: the version its ``previous`` came from
+    for row in con.execute(_HISTORY_SQL, params).fetchall():
+        cid, held_first, held_last, fid, article_id, low, high, qualifier, last_as_of, scope, value_text, version = row
         claim = asked[cid]
         entry = history[claim.figure_id]
         if held_last is not None:
             entry["seen"], entry["held"] = True, (held_first, held_last)
-        if fid is None or (entry["previous"] is not None and entry["previous"].figure_id > fid):
+        held = entry["previous"]
+        if fid is None or (
+            held is not None
+            and (
+                version < written[claim.figure_id]  # the same value: the later-written version wins
+                if (held.value_low, held.value_high) == (low, high)
+                else held.figure_id > fid
+            )
+        ):
             continue
+        written[claim.figure_id] = version
         entry["previous"] = match.Claim(
             figure_id=fid,
             article_id=article_id,
