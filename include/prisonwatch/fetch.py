@@ -16,6 +16,7 @@ import ssl
 import threading
 import time
 import zlib
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -33,6 +34,7 @@ from prisonwatch import netguard
 from prisonwatch.config import FetchSettings
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+REDIRECT_DRAIN_BYTES = 16_384  # a redirect body up to this size is read so its connection can be reused
 ACCEPT_ENCODING = "gzip, deflate"
 
 
@@ -150,22 +152,32 @@ class _DeadlineExceeded(httpcore.ReadTimeout):
     pass
 
 
-class _DeadlineStream(httpcore.NetworkStream):
-    def __init__(self, inner: httpcore.NetworkStream, deadline: float) -> None:
-        self._inner = inner
-        self._deadline = deadline
+class _Deadline:
+    """The total deadline of the request a pooled connection is serving now; moved at each request,
+    so a kept-alive connection answers to the current request's deadline, not the first one's."""
 
-    def _budget(self, timeout: float | None) -> float:
-        remaining = self._deadline - time.monotonic()
+    __slots__ = ("at",)
+
+    def __init__(self, at: float = 0.0) -> None:
+        self.at = at
+
+    def budget(self, timeout: float | None) -> float:
+        remaining = self.at - time.monotonic()
         if remaining <= 0:
             raise _DeadlineExceeded("total deadline exceeded")
         return remaining if timeout is None else min(timeout, remaining)
 
+
+class _DeadlineStream(httpcore.NetworkStream):
+    def __init__(self, inner: httpcore.NetworkStream, deadline: _Deadline) -> None:
+        self._inner = inner
+        self._deadline = deadline
+
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return self._inner.read(max_bytes, self._budget(timeout))
+        return self._inner.read(max_bytes, self._deadline.budget(timeout))
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        self._inner.write(buffer, self._budget(timeout))
+        self._inner.write(buffer, self._deadline.budget(timeout))
 
     def close(self) -> None:
         self._inner.close()
@@ -173,7 +185,7 @@ class _DeadlineStream(httpcore.NetworkStream):
     def start_tls(
         self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
     ) -> httpcore.NetworkStream:
-        inner = self._inner.start_tls(ssl_context, server_hostname, self._budget(timeout))
+        inner = self._inner.start_tls(ssl_context, server_hostname, self._deadline.budget(timeout))
         return _DeadlineStream(inner, self._deadline)
 
     def get_extra_info(self, info: str) -> Any:
@@ -183,7 +195,7 @@ class _DeadlineStream(httpcore.NetworkStream):
 class _PinnedBackend(httpcore.NetworkBackend):
     """Connects to the vetted addresses of one host, never to a fresh DNS answer."""
 
-    def __init__(self, target: netguard.Target, deadline: float) -> None:
+    def __init__(self, target: netguard.Target, deadline: _Deadline) -> None:
         self._target = target
         self._deadline = deadline
         self._backend = httpcore.SyncBackend()
@@ -200,10 +212,7 @@ class _PinnedBackend(httpcore.NetworkBackend):
             raise httpcore.ConnectError(f"unexpected connection to {host}:{port}")
         last_exc: Exception | None = None
         for address in self._target.addresses:
-            remaining = self._deadline - time.monotonic()
-            if remaining <= 0:
-                raise _DeadlineExceeded("total deadline exceeded while connecting")
-            budget = remaining if timeout is None else min(timeout, remaining)
+            budget = self._deadline.budget(timeout)
             try:
                 stream = self._backend.connect_tcp(address, port, budget, local_address, socket_options)
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
@@ -217,13 +226,33 @@ class _PinnedBackend(httpcore.NetworkBackend):
         time.sleep(seconds)
 
 
+# An idle kept-alive connection older than this is closed rather than reused.
+KEEPALIVE_SECONDS = 15.0
+# Hosts whose idle connection one client keeps open at a time (least recently used closed first).
+MAX_POOLED_TARGETS = 8
+
+
 class _PinnedTransport(httpx.BaseTransport):
-    def __init__(self, target: netguard.Target, deadline: float) -> None:
+    """One kept-alive connection to one checked target (scheme, host, port, vetted addresses).
+
+    Owned by an ``HttpClient``: ``close`` (what ``httpx.Client`` calls after each request) leaves the
+    connection open for the next request; ``shutdown`` closes it. ``lock`` makes one request at a time.
+    """
+
+    def __init__(self, target: netguard.Target) -> None:
+        self.target = target
+        self.deadline = _Deadline()
+        self.lock = threading.Lock()
         self._pool = httpcore.ConnectionPool(
             ssl_context=_ssl_context(),
             max_connections=1,
-            network_backend=_PinnedBackend(target, deadline),
+            keepalive_expiry=KEEPALIVE_SECONDS,
+            network_backend=_PinnedBackend(target, self.deadline),
         )
+
+    @property
+    def open_connections(self) -> int:
+        return len(self._pool.connections)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         req = httpcore.Request(
@@ -248,6 +277,9 @@ class _PinnedTransport(httpx.BaseTransport):
         )
 
     def close(self) -> None:
+        """Kept open on purpose: the owning ``HttpClient`` decides when the connection goes."""
+
+    def shutdown(self) -> None:
         self._pool.close()
 
 
@@ -319,6 +351,11 @@ class HttpClient:
 
     ``sleep``, ``rng`` and ``resolver`` are injectable so retries and address checks can be tested
     without waiting or real DNS; ``throttle`` defaults to the process-wide per-host throttle.
+
+    A client keeps one connection alive per checked target (scheme, host, port, vetted addresses),
+    so pages fetched one after another from one site share a connection; a host's name is resolved
+    once per client and every hop (redirects included) is still checked. ``close()`` (or ``with``)
+    closes the kept connections.
     """
 
     def __init__(
@@ -337,6 +374,60 @@ class HttpClient:
         self._throttle = throttle or HOST_THROTTLE
         self.user_agent = settings.user_agent.replace("{contact}", settings.contact)
         self.attempts: list[tuple[str, str]] = []  # (url, outcome) of every attempt, for diagnostics
+        self._transports: OrderedDict[netguard.Target, _PinnedTransport] = OrderedDict()
+        self._transports_lock = threading.Lock()
+        self._resolved: dict[tuple[str, int], list[str]] = {}
+
+    def __enter__(self) -> HttpClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close every kept-alive connection; the client stays usable (it reconnects when asked)."""
+        with self._transports_lock:
+            transports = list(self._transports.values())
+            self._transports.clear()
+        for transport in transports:
+            transport.shutdown()
+
+    def _resolve(self, host: str, port: int) -> list[str]:
+        """Resolve a name once per client: the connection pool is keyed by these very addresses."""
+        key = (host, port)
+        addresses = self._resolved.get(key)
+        if addresses is None:
+            addresses = list((self._resolver or netguard._default_resolver)(host, port))
+            self._resolved[key] = addresses
+        return list(addresses)
+
+    def _transport(self, target: netguard.Target) -> _PinnedTransport:
+        """The kept transport for a target, or a new one (closing the least recently used beyond the cap)."""
+        evicted: list[_PinnedTransport] = []
+        with self._transports_lock:
+            transport = self._transports.get(target)
+            if transport is None:
+                transport = _PinnedTransport(target)
+                self._transports[target] = transport
+                while len(self._transports) > MAX_POOLED_TARGETS:
+                    evicted.append(self._transports.popitem(last=False)[1])
+            self._transports.move_to_end(target)
+        for old in evicted:
+            old.shutdown()
+        return transport
+
+    def _drop(self, transport: _PinnedTransport) -> None:
+        """Close a connection after any failure on it: it is never reused."""
+        with self._transports_lock:
+            if self._transports.get(transport.target) is transport:
+                del self._transports[transport.target]
+        transport.shutdown()
+
+    @property
+    def open_connections(self) -> int:
+        """Kept-alive connections open now (for tests and diagnostics)."""
+        with self._transports_lock:
+            return sum(t.open_connections for t in self._transports.values())
 
     def get(
         self,
@@ -452,28 +543,46 @@ class HttpClient:
     ) -> _Hop:
         s = self.settings
         try:
-            target = netguard.check_url(url, s.allow_hosts, resolver=self._resolver)
+            target = netguard.check_url(url, s.allow_hosts, resolver=self._resolve)
         except netguard.BlockedURL as exc:
             raise FetchError(url, exc.error_class, exc.message) from exc
-        timeout = httpx.Timeout(connect=s.connect_timeout, read=s.read_timeout, write=s.read_timeout, pool=1.0)
         with self._throttle.hold(target.host, s.per_host_delay_seconds):
-            transport = _PinnedTransport(target, deadline)
+            transport = self._transport(target)
+            # Waiting for the kept connection counts against the deadline too.
+            pool_wait = max(0.0, min(1.0, deadline - time.monotonic()))
+            timeout = httpx.Timeout(
+                connect=s.connect_timeout, read=s.read_timeout, write=s.read_timeout, pool=pool_wait
+            )
+            if not transport.lock.acquire(timeout=pool_wait):
+                raise FetchError(url, "deadline_exceeded", "no connection free within the total deadline")
             try:
+                transport.deadline.at = deadline
+                # A fresh httpx.Client per request: no cookies or state carried between requests;
+                # only the connection is kept (the transport's ``close`` leaves it open).
                 with (
                     httpx.Client(transport=transport, timeout=timeout, follow_redirects=False) as client,
                     client.stream(method, url, headers=headers, data=data) as response,
                 ):
                     return self._read(url, response, limit, deadline)
             except FetchError:
+                self._drop(transport)
                 raise
             except httpx.HTTPError as exc:
+                self._drop(transport)
                 raise self._classify(url, exc, deadline) from exc
             except (UnicodeError, ValueError) as exc:  # malformed URL or header the server sent
+                self._drop(transport)
                 raise FetchError(url, "bad_response", str(exc) or type(exc).__name__) from exc
+            except BaseException:
+                self._drop(transport)
+                raise
+            finally:
+                transport.lock.release()
 
     def _read(self, url: str, response: httpx.Response, limit: int, deadline: float) -> _Hop:
         status = response.status_code
         if status in REDIRECT_STATUSES or status == 304:
+            self._drain(response, deadline)
             return _Hop(status, url, response.headers)
         if status >= 400 or status < 200:
             cls = "http_5xx" if status >= 500 else f"http_{status}"
@@ -498,6 +607,19 @@ class HttpClient:
             if time.monotonic() > deadline:
                 raise FetchError(url, "deadline_exceeded", "the response took longer than the total deadline")
         return _Hop(status, url, response.headers, decoder.result())
+
+    @staticmethod
+    def _drain(response: httpx.Response, deadline: float) -> None:
+        """Read a short redirect body so its connection can be reused; a long one is left unread (the
+        connection is then closed, not reused)."""
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > REDIRECT_DRAIN_BYTES:
+            return
+        received = 0
+        for chunk in response.iter_raw():
+            received += len(chunk)
+            if received > REDIRECT_DRAIN_BYTES or time.monotonic() > deadline:
+                return
 
     def _classify(self, url: str, exc: httpx.HTTPError, deadline: float) -> FetchError:
         text = str(exc) or type(exc).__name__

@@ -123,6 +123,8 @@ def poll_feed(plan: dict[str, Any], settings: Settings, run_id: str) -> dict[str
             error=f"{type(exc).__name__}: {exc}",
             error_class="internal_error",
         )
+    finally:
+        client.close()
     _write_json(run_dir(settings, run_id) / POLLS_DIR / f"{_safe_name(feed.name)}.json", result.to_dict())
     summary = {
         "feed": feed.name,
@@ -267,6 +269,7 @@ def fetch_articles(batch: dict[str, Any], settings: Settings, run_id: str) -> di
                     except Exception as exc:  # noqa: BLE001 - a bug on one text never loses the batch
                         record_failure(source, exc)
     finally:
+        client.close()
         if in_worker is not None:  # only after an unexpected error above: free the worker
             in_worker[1].cancel()
     name = _safe_name(feed_name)
