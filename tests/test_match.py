@@ -62,6 +62,22 @@ def test_conflict_needs_a_gap_larger_than_the_minimum() -> None:
     assert match.conflict(claim(1000), claim(1100, source="jep"), cfg).severity == "medium"
 
 
+def test_running_totals_only_grow_across_sources() -> None:
+    cfg = FlagSettings()
+    ngo_302 = claim(302, source="ngo", kind="cumulative", as_of="2026-01-30")
+    fp_344 = claim(344, source="foro_penal", kind="cumulative", as_of="2026-02-02")
+    gov_900 = claim(900, source="government", kind="cumulative", as_of="2026-02-01")
+    assert match.conflict(ngo_302, fp_344, cfg) is None  # later and larger by 14% in 3 days: growth
+    assert match.conflict(fp_344, gov_900, cfg).kind == "disagree"  # later and smaller than 900
+    assert match.conflict(ngo_302, gov_900, cfg).kind == "disagree"  # tripled in 2 days: not growth
+    cfg.cumulative_growth_per_day = 0.01
+    assert match.conflict(ngo_302, fp_344, cfg).kind == "disagree"  # the allowance is configurable
+    cfg.cumulative_growth_per_day = 0.05
+    assert match.conflict(claim(302, source="ngo", kind="cumulative"), claim(344, kind="cumulative"), cfg)
+    # stocks may move either way: a later, larger stock from another source still disagrees
+    assert match.conflict(claim(800, kind="stock"), claim(1085, "exact", "jep", as_of="2026-02-01"), cfg)
+
+
 def test_vague_and_unattributed_rules() -> None:
     cfg = FlagSettings()
     assert match.conflict(claim((200, 999), "range", vague=True), claim(5000, source="jep"), cfg) is None

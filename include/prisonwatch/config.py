@@ -89,6 +89,7 @@ class FlagSettings:
     window_days: int = 14
     as_of_tolerance_days: int = 3
     min_relative_gap: float = 0.05
+    cumulative_growth_per_day: float = 0.05
     tolerance: ToleranceSettings = field(default_factory=ToleranceSettings)
     near_duplicate_threshold: float = 0.5
     near_duplicate_title_threshold: float = 0.8
@@ -250,6 +251,8 @@ def _validate(settings: Settings) -> None:
             raise ConfigError(f"{key}: must be greater than zero, got {value!r}")
     if not 0 <= settings.fetch.max_redirects <= 20:
         raise ConfigError("fetch.max_redirects: must be between 0 and 20")
+    if settings.flags.cumulative_growth_per_day < 0:
+        raise ConfigError("flags.cumulative_growth_per_day: must not be negative")
     if not 0 < settings.flags.near_duplicate_threshold <= 1:
         raise ConfigError("flags.near_duplicate_threshold: must be in (0, 1]")
     if not 0 < settings.flags.near_duplicate_title_threshold <= 1:

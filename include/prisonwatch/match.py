@@ -12,7 +12,10 @@ Rules (every threshold comes from ``FlagSettings``):
   same named operation or prison within ``window_days``). A per-event count is never set against a
   running total.
 - Two figures contradict when their hedged intervals (``flags.tolerance``) miss each other by at
-  least ``min_relative_gap`` of the larger value. Vague figures never contradict.
+  least ``min_relative_gap`` of the larger value. Vague figures never contradict. Running totals only
+  grow, so a cumulative count dated after another source's and larger than it is no contradiction
+  while the growth it implies stays within ``cumulative_growth_per_day`` (302 released by 30 January
+  and 344 by 2 February can both be true; 302 by 30 January and 900 by 1 February cannot).
 - A cumulative count from one source that falls below its own earlier count within ``window_days``
   contradicts itself; one source's figures on different days are otherwise never set against each
   other (a stock may change, a running total may grow: ``new_figure`` reports those changes).
@@ -227,6 +230,14 @@ def conflict(a: Claim, b: Claim, flags: FlagSettings) -> Conflict | None:
         if hedged_interval(later, flags.tolerance)[1] < hedged_interval(earlier, flags.tolerance)[0]:
             return Conflict("cumulative_fell", "medium", gap)
         return None
+    if a.scope_kind == "cumulative" and days > 0:
+        # A running total only grows: another source's later, larger total can be true beside an earlier
+        # one when the growth it implies is plausible (flags.cumulative_growth_per_day).
+        earlier, later = (a, b) if a.as_of < b.as_of else (b, a)  # type: ignore[operator]
+        earlier_high = hedged_interval(earlier, flags.tolerance)[1]
+        later_low = hedged_interval(later, flags.tolerance)[0]
+        if earlier_high < later_low <= earlier_high * (1 + flags.cumulative_growth_per_day * days):
+            return None
     if comparable(a, b, flags):
         return Conflict("disagree", _severity(a, b), gap)
     return None
