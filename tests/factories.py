@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import copy
+import http.server
+import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -108,3 +111,27 @@ def store_contradicting_claims(path: Path, claims: list[tuple[int, str, str, str
     with store.open_store(path) as db:
         db.ingest_batch("r1", polls=[], articles=[(article, figures)], errors=[], settings=Settings())
     return path
+
+
+class QuietServer(http.server.ThreadingHTTPServer):
+    """A threaded test server that does not print tracebacks when clients hang up mid-response."""
+
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass
+
+
+@contextmanager
+def serving(handler: type[http.server.BaseHTTPRequestHandler], stop: threading.Event | None = None) -> Iterator[int]:
+    """Serve ``handler`` on 127.0.0.1 in a thread; yields the port; sets ``stop`` and shuts down on exit."""
+    httpd = QuietServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield httpd.server_address[1]
+    finally:
+        if stop is not None:
+            stop.set()
+        httpd.shutdown()
+        httpd.server_close()

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pytest
+from factories import serving
 
 from prisonwatch.config import FetchSettings
 from prisonwatch.fetch import FetchError, HostThrottle, HttpClient
@@ -86,26 +87,12 @@ def _handler(state: CountingServer) -> type[http.server.BaseHTTPRequestHandler]:
     return Handler
 
 
-class _QuietServer(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        """Clients hanging up mid-response is what some tests provoke."""
-
-
 @pytest.fixture
 def server() -> Iterator[CountingServer]:
     state = CountingServer()
-    httpd = _QuietServer(("127.0.0.1", 0), _handler(state))
-    state.port = httpd.server_address[1]
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
+    with serving(_handler(state), state.stop) as port:
+        state.port = port
         yield state
-    finally:
-        state.stop.set()
-        httpd.shutdown()
-        httpd.server_close()
 
 
 def _settings(**overrides: object) -> FetchSettings:

@@ -524,8 +524,8 @@ def create_app(settings_provider: Callable[[], Settings] | None = None) -> FastA
             target = f"{base}/flags/{flag_id}?{urlencode({'done': status, 'return': query})}"
         return RedirectResponse(target, status_code=303)
 
-    @app.get("/board", response_class=HTMLResponse)
-    def board(request: Request) -> Response:
+    def overview(request: Request) -> tuple[Settings, dict[str, Any], dict[str, Any]] | Response:
+        """The store-wide report data (no flags) and its view, or the page that says why not."""
         settings = settings_or_error(request)
         if isinstance(settings, HTMLResponse):
             return settings
@@ -533,7 +533,14 @@ def create_app(settings_provider: Callable[[], Settings] | None = None) -> FastA
             data = read_store(settings, lambda db: db.report_data(flag_ids=[]))
         except Exception as exc:
             return store_trouble(request, exc)
-        view = report.build_view(data)
+        return settings, data, report.build_view(data)
+
+    @app.get("/board", response_class=HTMLResponse)
+    def board(request: Request) -> Response:
+        found = overview(request)
+        if isinstance(found, Response):
+            return found
+        settings, data, view = found
         return render(
             request,
             "board.html.j2",
@@ -544,14 +551,10 @@ def create_app(settings_provider: Callable[[], Settings] | None = None) -> FastA
 
     @app.get("/feeds", response_class=HTMLResponse)
     def feeds(request: Request) -> Response:
-        settings = settings_or_error(request)
-        if isinstance(settings, HTMLResponse):
-            return settings
-        try:
-            data = read_store(settings, lambda db: db.report_data(flag_ids=[]))
-        except Exception as exc:
-            return store_trouble(request, exc)
-        view = report.build_view(data)
+        found = overview(request)
+        if isinstance(found, Response):
+            return found
+        settings, data, view = found
         rows = feed_rows(settings, data.get("feeds") or [])
         return render(
             request,

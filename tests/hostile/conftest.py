@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import pytest
+from factories import serving
 
 from prisonwatch.config import ExtractSettings, FetchSettings, Settings
 from prisonwatch.fetch import HostThrottle, HttpClient
@@ -110,25 +111,12 @@ def _make_handler(server: HostileServer) -> type[http.server.BaseHTTPRequestHand
     return Handler
 
 
-class _QuietServer(http.server.ThreadingHTTPServer):
-    def handle_error(self, request: object, client_address: object) -> None:
-        """Clients hanging up mid-response is what these tests provoke: not worth a traceback."""
-
-
 @pytest.fixture
 def hostile_server() -> Iterator[HostileServer]:
     state = HostileServer(port=0)
-    httpd = _QuietServer(("127.0.0.1", 0), _make_handler(state))
-    httpd.daemon_threads = True
-    state.port = httpd.server_address[1]
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
+    with serving(_make_handler(state), state.stop) as port:
+        state.port = port
         yield state
-    finally:
-        state.stop.set()
-        httpd.shutdown()
-        httpd.server_close()
 
 
 def fast_fetch_settings(**overrides: object) -> FetchSettings:
