@@ -9,22 +9,14 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal, TypeVar
 
-METRICS = ("released", "still_detained", "amnesty_granted", "arrested", "under_court_measures", "other")
-QUALIFIERS = ("exact", "at_least", "more_than", "about", "fewer_than", "at_most", "range")
-SOURCES = (
-    "government",
-    "foro_penal",
-    "jep",
-    "provea",
-    "clippve",
-    "ngo",
-    "opposition",
-    "un",
-    "us_government",
-    "unattributed",
-)
+from prisonwatch.vocab import FLAG_TYPES, METRICS, QUALIFIERS, SOURCES
+
+__all__ = [
+    "METRICS", "QUALIFIERS", "SOURCES", "FLAG_TYPES", "SCOPE_KINDS", "FLAG_STATUSES", "EVIDENCE_KEYS",
+    "FeedEntry", "Article", "Figure", "FetchErrorRecord", "PollResult",
+]  # fmt: skip
+
 SCOPE_KINDS = ("stock", "cumulative", "event")
-FLAG_TYPES = ("new_figure", "contradiction")
 FLAG_STATUSES = ("open", "acknowledged", "dismissed")
 # A figure as a flag shows it (both sides of a flag, corroborations): the documented FigureEvidence shape.
 EVIDENCE_KEYS = (
@@ -129,6 +121,11 @@ class Figure:
     as_of: str | None = None  # ISO date
     vague: bool = False
     value_text: str = ""  # the number phrase as written ("más de 600")
+    # probability that the figure (metric and value) is right, from the shipped scorer; 1.0 for hand entries
+    confidence: float = 1.0
+    source_confidence: float = 1.0  # probability that the claimant is right
+    # article offsets and words of what the decision rests on: number, metric_cue, claimant → [start, end, text]
+    evidence: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -144,6 +141,9 @@ class Figure:
             value_text=self.value_text,
             start=self.start,
             end=self.end,
+            confidence=self.confidence,
+            source_confidence=self.source_confidence,
+            evidence=self.evidence,
         )
         return out
 

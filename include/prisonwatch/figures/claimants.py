@@ -1,0 +1,126 @@
+"""Who claims a figure: claimant mentions of an article, anaphora resolved, and the candidates for one number.
+
+Mentions come from the configured names (people and organisations, any language) and from each language's
+generic phrases ('el gobierno', 'rights groups', 'o governo'). An anaphor ('la organización', 'the group',
+'a pasta') stands for the last claimant named earlier in the article of the kind it refers to. A name right
+after an outlet marker ('la cadena VTV', 'told EFE') is where the claim appeared, never who made it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from prisonwatch.figures.languages import LanguagePack
+from prisonwatch.vocab import NAMED_ORG_SOURCES, ORG_SOURCES
+
+__all__ = ["Mention", "article_mentions"]
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A claimant named (or referred back to) at [start, end) of the article text."""
+
+    start: int
+    end: int
+    source: str
+    text: str
+    kind: str  # person | org | generic | anaphor
+    named: bool  # a proper name (Foro Penal, Alfredo Romero) rather than a generic phrase
+
+
+@lru_cache(maxsize=8)
+def _name_patterns(people: tuple[tuple[str, str], ...], orgs: tuple[tuple[str, str], ...]) -> list[tuple[re.Pattern[str], str, str, str]]:
+    from prisonwatch.figures.text import fold
+
+    out = []
+    for name, source in people:
+        out.append((re.compile(rf"(?<!\w){re.escape(fold(name))}(?!\w)"), source, "person", fold(name)))
+    for name, source in orgs:
+        out.append((re.compile(rf"(?<!\w){re.escape(fold(name))}(?!\w)"), source, "org", fold(name)))
+    return out
+
+
+def article_mentions(
+    text: str, folded: str, pack: LanguagePack, people: dict[str, str], organisations: dict[str, str]
+) -> list[Mention]:
+    """Every claimant mention of an article in text order, anaphors resolved to the claimant they refer to."""
+    raw: list[Mention] = []
+    for pattern, source, kind, name in _name_patterns(tuple(people.items()), tuple(organisations.items())):
+        named = kind == "person" or source in NAMED_ORG_SOURCES or name.isupper() or _is_proper(text, pattern, folded)
+        for m in pattern.finditer(folded):
+            raw.append(Mention(m.start(), m.end(), source, text[m.start() : m.end()], kind, named))
+    for pattern, source in pack.claimant_res:
+        for m in pattern.finditer(folded):
+            raw.append(Mention(m.start(), m.end(), source, text[m.start() : m.end()], "generic", False))
+    # surnames of people named in full earlier: 'Romero' after 'Alfredo Romero'
+    for full, source in people.items():
+        parts = full.split()
+        if len(parts) < 2:
+            continue
+        from prisonwatch.figures.text import fold
+
+        first = folded.find(fold(full))
+        if first < 0:
+            continue
+        for m in re.finditer(rf"(?<!\w){re.escape(fold(parts[-1]))}(?!\w)", folded):
+            if m.start() > first:
+                raw.append(Mention(m.start(), m.end(), source, text[m.start() : m.end()], "person", True))
+    mentions = _longest_first(raw)
+    mentions = [m for m in mentions if not _after_outlet(folded, m, pack)]
+    return _resolve_anaphors(text, folded, pack, mentions)
+
+
+def _is_proper(text: str, pattern: re.Pattern[str], folded: str) -> bool:
+    m = pattern.search(folded)
+    return bool(m) and text[m.start()].isupper()
+
+
+def _longest_first(mentions: list[Mention]) -> list[Mention]:
+    """Overlapping mentions: the longest wins ('Comité por la Libertad de los Presos Políticos' over 'Presos')."""
+    out: list[Mention] = []
+    for m in sorted(mentions, key=lambda m: (-(m.end - m.start), m.start)):
+        if all(m.end <= o.start or m.start >= o.end for o in out):
+            out.append(m)
+    return sorted(out, key=lambda m: m.start)
+
+
+def _after_outlet(folded: str, mention: Mention, pack: LanguagePack) -> bool:
+    """'la cadena VTV', 'told the news site TalCual': the outlet, not the claimant."""
+    before = folded[max(0, mention.start - 30) : mention.start]
+    return bool(re.search(rf"(?:{pack.outlet_re.pattern})\s*,?\s*$", before)) or bool(
+        pack.outlet_re.fullmatch(folded[mention.start : mention.end])
+    )
+
+
+def _resolve_anaphors(text: str, folded: str, pack: LanguagePack, mentions: list[Mention]) -> list[Mention]:
+    """Add the anaphors of the article, each resolved to the last fitting claimant named before it."""
+    anaphors: list[Mention] = []
+    for pattern, kind in pack.anaphor_res:
+        for m in pattern.finditer(folded):
+            if any(o.start <= m.start() < o.end or m.start() <= o.start < m.end() for o in mentions):
+                continue  # part of a name: 'el Foro Penal', 'la ONG Provea'
+            following = folded[m.end() : m.end() + 40]
+            if any(x.start >= m.end() and x.start - m.end() <= 3 for x in mentions) and not following.startswith(","):
+                continue  # 'la ONG Foro Penal': the name follows
+            target = _antecedent([x for x in mentions if x.end <= m.start()], kind)
+            if target is not None:
+                anaphors.append(Mention(m.start(), m.end(), target.source, text[m.start() : m.end()], "anaphor", target.named))
+    return sorted(mentions + anaphors, key=lambda m: m.start)
+
+
+def _antecedent(before: list[Mention], kind: str) -> Mention | None:
+    for m in reversed(before):
+        if kind == "org" and m.source in ORG_SOURCES and m.kind != "person":
+            return m
+        if kind == "orgs" and m.source in ORG_SOURCES:
+            named = {x.source for x in before[-6:] if x.source in NAMED_ORG_SOURCES}
+            if len(named) >= 2:
+                return Mention(m.start, m.end, "ngo", m.text, m.kind, False)
+            return m
+        if kind == "official" and m.source == "government":
+            return m
+        if kind == "person" and m.kind == "person":
+            return m
+    return None

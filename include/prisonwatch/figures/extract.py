@@ -1,0 +1,213 @@
+"""Extract the counts of people an article states: candidates → features → shipped scorers → figures.
+
+The flow for one article: split into paragraphs and sentences; find claimant mentions across the whole article
+(so 'la organización' can refer back); in each sentence propose number candidates (rules); describe each with
+features; the metric classifier decides whether it is a count of people and of what, with a probability; the
+claimant ranker picks who states it among the claimants of its sentence, the speaker carried from earlier
+sentences, or nobody. Restatements of one claim are merged. Vague quantities are returned apart, never as
+figures.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from prisonwatch.config import LexiconSettings, load_settings
+from prisonwatch.figures.claimants import Mention, article_mentions
+from prisonwatch.figures.features import METRIC_CUES, SentenceView, claimant_features, number_features
+from prisonwatch.figures.languages import LanguagePack, guess_language, pack_for
+from prisonwatch.figures.model import NONE, FigureModels, load_models
+from prisonwatch.figures.numbers import Candidate, number_candidates, vague_mentions
+from prisonwatch.figures.text import fold, split_paragraphs, split_sentences
+from prisonwatch.models import Figure
+
+__all__ = ["extract_figures", "analyse_text", "NumberCase", "ClaimantOption"]
+
+_CUMULATIVE_CLASSES = ("total", "since")
+
+
+@dataclass
+class ClaimantOption:
+    mention: Mention | None
+    origin: str  # sentence | carried | article | none
+    features: dict[str, float]
+
+
+@dataclass
+class NumberCase:
+    """One number candidate in its sentence, described for the scorers."""
+
+    view: SentenceView
+    candidate: Candidate
+    features: dict[str, float]
+    options: list[ClaimantOption] = field(default_factory=list)
+
+    @property
+    def article_start(self) -> int:
+        return self.view.offset + self.candidate.start
+
+    @property
+    def article_end(self) -> int:
+        return self.view.offset + self.candidate.end
+
+
+def analyse_text(text: str, language: str | None, lexicon: LexiconSettings | None = None) -> tuple[list[NumberCase], LanguagePack]:
+    """Every number candidate of an article with its features and claimant options (no decision yet)."""
+    folded = fold(text)
+    pack = pack_for(language) or pack_for(guess_language(folded))
+    assert pack is not None
+    lex = lexicon if lexicon is not None else load_settings().lexicon
+    mentions = article_mentions(text, folded, pack, lex.people, lex.organisations)
+    cases: list[NumberCase] = []
+    index = 0
+    for p_index, (p_start, p_end) in enumerate(split_paragraphs(text)):
+        paragraph = text[p_start:p_end]
+        previous_speaker: Mention | None = None
+        for s_start, s_end in split_sentences(paragraph):
+            offset = p_start + s_start
+            sentence = text[offset : p_start + s_end]
+            view = SentenceView(sentence, folded[offset : offset + len(sentence)], offset, pack, index, p_index)
+            in_sentence = [m for m in mentions if offset <= m.start and m.end <= offset + len(sentence)]
+            candidates = [c for c in number_candidates(sentence, view.folded, pack) if not c.weak or _weak_is_count(view, c)]
+            for cand in candidates:
+                case = NumberCase(view, cand, number_features(view, cand, candidates, lead=index == 0))
+                for m in in_sentence:
+                    case.options.append(ClaimantOption(m, "sentence", claimant_features(view, cand, m, "sentence")))
+                if previous_speaker is not None:
+                    case.options.append(ClaimantOption(previous_speaker, "carried", claimant_features(view, cand, previous_speaker, "carried")))
+                earlier = [m for m in mentions if m.end <= offset]
+                if earlier and (previous_speaker is None or earlier[-1] is not previous_speaker):
+                    case.options.append(ClaimantOption(earlier[-1], "article", claimant_features(view, cand, earlier[-1], "article")))
+                origin = "no_mention" if not in_sentence else "mentions"
+                case.options.append(ClaimantOption(None, "none", claimant_features(view, cand, None, origin)))
+                cases.append(case)
+            if in_sentence:
+                speakers = [m for m in in_sentence if _speaks(view, m)]
+                previous_speaker = speakers[-1] if speakers else in_sentence[-1]
+            index += 1
+    return cases, pack
+
+
+def _weak_is_count(view: SentenceView, cand: Candidate) -> bool:
+    """'un', 'one', 'uma' count people only right before a people word ('one teenager', 'un preso')."""
+    after = view.folded[cand.end : cand.end + 30]
+    people = ("prisoner", "people", "breakdown")
+    return any(view.pack.cue_res[c].match(after.lstrip()) for c in people)
+
+
+def _speaks(view: SentenceView, mention: Mention) -> bool:
+    start, end = mention.start - view.offset, mention.end - view.offset
+    return any(0 <= a - end <= 45 or 0 <= start - b <= 12 for a, b in view.cues["report"]) or any(
+        0 <= start - b <= 6 for a, b in view.according
+    )
+
+
+def extract_figures(
+    text: str,
+    language: str | None = None,
+    published: str | date | None = None,
+    lexicon: LexiconSettings | None = None,
+    models: FigureModels | None = None,
+) -> list[Figure]:
+    """The figures of an article, each with its confidence and evidence spans."""
+    models = models or load_models()
+    cases, pack = analyse_text(text, language, lexicon)
+    published_iso = published.isoformat() if isinstance(published, date) else (published or None)
+    figures: list[Figure] = []
+    seen: set[tuple[str, int, int, str]] = set()
+    for case in cases:
+        probs = models.metric.probabilities(case.features)
+        metric = max((m for m in probs if m != NONE), key=lambda m: probs[m])
+        if probs.get(NONE, 0.0) >= 1.0 - models.threshold or probs[metric] < probs.get(NONE, 0.0):
+            continue
+        source, source_conf, mention = choose_claimant(case, models)
+        key = (metric, case.candidate.value_low, case.candidate.value_high, source)
+        if key in seen:
+            continue  # a restatement of the same claim in the same article is one figure
+        seen.add(key)
+        figures.append(_figure(case, metric, probs[metric], source, source_conf, mention, published_iso))
+    return figures
+
+
+def choose_claimant(case: NumberCase, models: FigureModels) -> tuple[str, float, Mention | None]:
+    """(source, its probability among the options, the mention) for one number."""
+    import math
+
+    scored = [(models.claimant.logits(o.features)[0], o) for o in case.options]
+    top = max(s for s, _ in scored)
+    weights = [math.exp(s - top) for s, _ in scored]
+    total = sum(weights)
+    best_index = max(range(len(scored)), key=lambda i: scored[i][0])
+    option = scored[best_index][1]
+    by_source: dict[str, float] = {}
+    for w, (_, o) in zip(weights, scored, strict=True):
+        key = o.mention.source if o.mention else "unattributed"
+        by_source[key] = by_source.get(key, 0.0) + w / total
+    source = option.mention.source if option.mention else "unattributed"
+    return source, by_source[source], option.mention
+
+
+def _figure(
+    case: NumberCase, metric: str, confidence: float, source: str, source_conf: float, mention: Mention | None, published: str | None
+) -> Figure:
+    view, cand = case.view, case.candidate
+    cue = _metric_cue(view, cand, metric)
+    scope, scope_kind = _scope(view, cand, metric)
+    evidence = {"number": [case.article_start, case.article_end, cand.value_text]}
+    if cue:
+        evidence["metric_cue"] = [view.offset + cue[0], view.offset + cue[1], view.text[cue[0] : cue[1]]]
+    if mention is not None:
+        evidence["claimant"] = [mention.start, mention.end, mention.text]
+    return Figure(
+        metric=metric,
+        value_low=cand.value_low,
+        value_high=cand.value_high,
+        qualifier=cand.qualifier,
+        source=source,
+        source_text=mention.text if mention else "",
+        scope=scope,
+        scope_kind=scope_kind,
+        sentence=view.text,
+        start=case.article_start,
+        end=case.article_end,
+        as_of=(published or "")[:10] or None,
+        vague=False,
+        value_text=cand.value_text,
+        confidence=round(confidence, 4),
+        source_confidence=round(source_conf, 4),
+        evidence=evidence,
+    )
+
+
+def _metric_cue(view: SentenceView, cand: Candidate, metric: str) -> tuple[int, int] | None:
+    classes = [c for c, m in METRIC_CUES.items() if m == metric]
+    spans = [s for c in classes for s in view.cues[c] if not (cand.number_start <= s[0] < cand.number_end)]
+    if not spans:
+        return None
+    return min(spans, key=lambda s: abs(s[0] - cand.number_start))
+
+
+def _scope(view: SentenceView, cand: Candidate, metric: str) -> tuple[str, str]:
+    """A short scope note and its kind: stocks are 'stock'; flows with a start or a total are 'cumulative'."""
+    phrase = ""
+    for name in _CUMULATIVE_CLASSES:
+        for a, _b in view.cues[name]:
+            m = re.match(r"[^,;:.]{0,60}", view.text[a:])
+            if m and abs(a - cand.start) < 120:
+                phrase = m.group(0).strip()
+                break
+        if phrase:
+            break
+    if metric in ("still_detained", "under_court_measures"):
+        return phrase, "stock"
+    return phrase, "cumulative" if phrase else "event"
+
+
+def vague_quantities(text: str, language: str | None = None) -> list[str]:
+    """The vague quantities of an article ('cientos de presos', 'hundreds'): reported apart, never flagged."""
+    folded = fold(text)
+    pack = pack_for(language) or pack_for(guess_language(folded))
+    assert pack is not None
+    return [text[a : min(len(text), b + 30)].split(".")[0] for a, b in vague_mentions(folded, pack)]

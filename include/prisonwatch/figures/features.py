@@ -1,0 +1,175 @@
+"""Features of a number in its sentence, and of a claimant for that number, read off the language's lexicons.
+
+Features are names, not words of a language: 'H:prisoner' (a prisoner noun heads the number), 'L:released'
+(a release cue before it in its clause), 'acc' (the claimant follows 'según'/'according to'). Word features
+(prefixes of the neighbouring words) add what the lexicons miss. The same names serve every language, so what
+is learned on one transfers to the others.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from prisonwatch.figures.claimants import Mention
+from prisonwatch.figures.languages import CUE_CLASSES, LanguagePack
+from prisonwatch.figures.numbers import Candidate
+from prisonwatch.figures.text import TOKEN_RE, clause_bounds
+
+__all__ = ["SentenceView", "number_features", "claimant_features", "METRIC_CUES"]
+
+METRIC_CUES = {"released": "released", "stock": "still_detained", "amnesty": "amnesty_granted",
+               "arrested": "arrested", "measures": "under_court_measures"}  # fmt: skip
+_QUOTES = '"'
+
+
+@dataclass
+class SentenceView:
+    """One sentence, folded and tokenised, with its lexicon matches: computed once, read by every candidate."""
+
+    text: str
+    folded: str
+    offset: int  # of the sentence in the article
+    pack: LanguagePack
+    index: int  # sentence number in the article
+    paragraph: int
+    tokens: list[tuple[int, int]] = field(default_factory=list)
+    cues: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.tokens = [(m.start(), m.end()) for m in TOKEN_RE.finditer(self.folded)]
+        self.starts = [t[0] for t in self.tokens]
+        for name in CUE_CLASSES:
+            self.cues[name] = [(m.start(), m.end()) for m in self.pack.cue_res[name].finditer(self.folded)]
+        self.according = [(m.start(), m.end()) for m in self.pack.according_re.finditer(self.folded)]
+
+    def token_at(self, position: int) -> int:
+        """Index of the token that starts at or before a character position."""
+        lo, hi = 0, len(self.starts)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if self.starts[mid] <= position:
+                lo = mid + 1
+            else:
+                hi = mid
+        return max(0, lo - 1)
+
+    def word(self, index: int) -> str:
+        if 0 <= index < len(self.tokens):
+            a, b = self.tokens[index]
+            return self.folded[a:b]
+        return "<s>" if index < 0 else "</s>"
+
+
+def _bucket(n: int) -> str:
+    return "0" if n <= 0 else "1" if n == 1 else "2" if n <= 3 else "4" if n <= 7 else "8" if n <= 15 else "far"
+
+
+def _mag(v: int) -> str:
+    return "1" if v == 1 else "<10" if v < 10 else "<100" if v < 100 else "<1000" if v < 1000 else "<10k" if v < 10000 else "big"
+
+
+def number_features(view: SentenceView, cand: Candidate, others: list[Candidate], lead: bool) -> dict[str, float]:
+    """What a classifier needs to decide whether this number counts people, and of which metric."""
+    f: dict[str, float] = {"bias": 1.0, f"q:{cand.qualifier}": 1.0, f"kind:{cand.kind}": 1.0, f"mag:{_mag(cand.value_high)}": 1.0}
+    if cand.weak:
+        f["weak"] = 1.0
+    if lead:
+        f["lead"] = 1.0
+    first, last = view.token_at(cand.number_start), view.token_at(max(cand.number_start, cand.number_end - 1))
+    hedge_first = view.token_at(cand.start)
+    for k in (1, 2, 3):
+        f[f"p{k}:{view.word(hedge_first - k)[:5]}"] = 1.0
+    for k in (1, 2):
+        f[f"n{k}:{view.word(last + k)[:5]}"] = 1.0
+    f[f"n1p1:{view.word(hedge_first - 1)[:4]}|{view.word(last + 1)[:4]}"] = 1.0
+    c_start, c_end = clause_bounds(view.text, cand.number_start)
+    nearest: dict[str, tuple[int, str]] = {}
+    for name, spans in view.cues.items():
+        for a, b in spans:
+            if a >= cand.number_start and b <= cand.number_end:
+                continue
+            same_clause = c_start <= a < c_end
+            if b <= cand.start:
+                dist = first - view.token_at(max(a, b - 1))
+                side = "L" if same_clause and dist <= 8 else "LL"
+            elif a >= cand.end:
+                dist = view.token_at(a) - last
+                if dist <= 3 and same_clause:
+                    f[f"H:{name}"] = 1.0
+                side = "R" if same_clause and dist <= 6 else "RR"
+            else:
+                continue
+            f[f"{side}:{name}"] = 1.0
+            f[f"S:{name}"] = 1.0
+            if name in METRIC_CUES and same_clause and (name not in nearest or dist < nearest[name][0]):
+                nearest[name] = (dist, side)
+    if nearest:
+        best = min(nearest.items(), key=lambda kv: kv[1][0])
+        f[f"near:{best[0]}"] = 1.0
+        f[f"near:{best[0]}:{_bucket(best[1][0])}"] = 1.0
+    before = view.folded[max(0, cand.start - 12) : cand.start]
+    if re.search(r"(?:de l[oa]s|of the|d[oa]s|among the|entre l[oa]s)\s+$", before):
+        f["partitive_total"] = 1.0
+    if re.match(r"\s+(?:de (?:ell[oa]s|l[oa]s)|of (?:them|whom|the)|del[ea]s|d[oa]s)\b", view.folded[cand.end : cand.end + 12]):
+        f["part_of"] = 1.0
+    if view.text[:cand.start].count("(") > view.text[:cand.start].count(")"):
+        f["paren"] = 1.0
+    if view.folded[: cand.start].count(_QUOTES) % 2 == 1:
+        f["quoted"] = 1.0
+    ordered = sorted(others, key=lambda c: c.start)
+    position = ordered.index(cand) if cand in ordered else 0
+    f[f"nnum:{min(len(ordered), 4)}"] = 1.0
+    f["pos:first" if position == 0 else "pos:later"] = 1.0
+    for other in ordered:
+        if other is cand:
+            continue
+        gap = view.folded[other.end : cand.start] if other.end <= cand.start else view.folded[cand.end : other.start]
+        if len(gap) <= 6 and re.fullmatch(r"\s*(?:,|y|e|and|o|or)?\s*", gap):
+            f["coord"] = 1.0
+        if other.end <= cand.start and other.value_high > cand.value_high:
+            f["after_larger"] = 1.0
+    f[f"lang:{view.pack.code}"] = 1.0
+    return f
+
+
+def claimant_features(view: SentenceView, cand: Candidate, mention: Mention | None, origin: str) -> dict[str, float]:
+    """Features of one possible claimant of a number: where it stands and what links it to the number."""
+    if mention is None:
+        f = {"none": 1.0, f"none:{origin}": 1.0}
+        if view.according:
+            f["none:has_acc"] = 1.0
+        if view.cues["report"]:
+            f["none:has_report"] = 1.0
+        return f
+    f = {f"origin:{origin}": 1.0, f"kind:{mention.kind}": 1.0, f"src:{mention.source}": 1.0}
+    if mention.named:
+        f["named"] = 1.0
+    if origin != "sentence":
+        return f
+    m_start, m_end = mention.start - view.offset, mention.end - view.offset
+    c_start, c_end = clause_bounds(view.text, cand.number_start)
+    n_tok, m_tok = view.token_at(cand.number_start), view.token_at(m_start)
+    dist = abs(n_tok - m_tok)
+    side = "before" if m_end <= cand.start else "after"
+    f[f"side:{side}"] = 1.0
+    f[f"dist:{_bucket(dist)}"] = 1.0
+    f[f"{side}:{_bucket(dist)}"] = 1.0
+    if c_start <= m_start < c_end:
+        f["same_clause"] = 1.0
+    if any(0 <= m_start - b <= 6 for a, b in view.according):
+        f["acc"] = 1.0
+        f[f"acc:{side}"] = 1.0
+    report = view.cues["report"]
+    if any(0 <= a - m_end <= 45 for a, b in report):
+        f["rep_after"] = 1.0
+    if any(0 <= m_start - b <= 12 for a, b in report):
+        f["rep_before"] = 1.0
+    if any(0 <= m_start - b <= 8 for a, b in view.cues["count_noun"]) or re.match(r"'s\b", view.folded[m_end : m_end + 3]):
+        f["possessive"] = 1.0
+    lo, hi = sorted((m_end, cand.start)) if side == "before" else sorted((cand.end, m_start))
+    if re.search(r"\d", view.folded[lo:hi]):
+        f["num_between"] = 1.0
+    if view.folded[:m_start].count(_QUOTES) % 2 != view.folded[: cand.start].count(_QUOTES) % 2:
+        f["quote_split"] = 1.0
+    return f

@@ -1,0 +1,186 @@
+"""Train the figure scorers from labelled articles and sentences; write ``model.json``.
+
+``python -m prisonwatch.figures.train [--corpus DIR] [--out PATH]`` (``make train-figures``). The training
+data are the project's own labelled fixtures (``tests/fixtures/figures``: sentences in es/en/pt and the seed
+articles) and, where ``../shared/corpus`` is present, the articles of its tuning outlets only
+(:data:`TUNING_OUTLETS`); the other outlets are never read here, so they stay an honest test. Training is
+deterministic (fixed solver, no shuffling): the same data give the same file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import re
+import sys
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from prisonwatch.config import INCLUDE_DIR
+from prisonwatch.figures.extract import NumberCase, analyse_text
+from prisonwatch.figures.model import MODEL_PATH, NONE, LinearModel
+from prisonwatch.vocab import SCORED_METRICS
+
+FIXTURES = INCLUDE_DIR.parent / "tests" / "fixtures" / "figures"
+DEFAULT_CORPUS = INCLUDE_DIR.parent.parent / "shared" / "corpus"
+# Outlets of the shared corpus the scorers may learn from (two es outlets of one writer, one en and one pt
+# outlet); every other outlet is held out for measurement.
+TUNING_OUTLETS = ("voz-de-guayana", "radar-llanero", "hemisphere-post", "folha-do-planalto")
+TRAIN_FIXTURE_FILES = ("sentences_es.yaml", "sentences_en.yaml", "sentences_pt.yaml")
+CORPUS_WEIGHT = 3.0  # an article by another hand teaches more than one of our own sentences
+
+
+@dataclass
+class Document:
+    """A labelled text: an article or one sentence, with the figures an analyst records from it."""
+
+    name: str
+    text: str
+    language: str
+    expect: list[dict[str, Any]]
+    weight: float = 1.0
+
+
+def fixture_documents(fixtures: Path = FIXTURES) -> list[Document]:
+    """The project's own labelled sentences and seed articles."""
+    docs: list[Document] = []
+    for name in TRAIN_FIXTURE_FILES:
+        path = fixtures / name
+        if not path.exists():
+            continue
+        for i, case in enumerate(yaml.safe_load(path.read_text(encoding="utf-8")) or []):
+            docs.append(Document(f"{name}#{i}", case["text"], case.get("language", name[10:12]), case.get("expect") or []))
+    seed_dir = INCLUDE_DIR / "seed_corpus"
+    for path in sorted((fixtures / "seeds").glob("*.yaml")):
+        case = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = (seed_dir / case["file"]).read_text(encoding="utf-8")
+        docs.append(Document(path.name, text, case.get("language", "en"), case.get("expect") or []))
+    return docs
+
+
+def corpus_documents(corpus: Path, outlets: tuple[str, ...] | None) -> list[Document]:
+    """Articles of the shared corpus, of the given outlets only (None: every outlet)."""
+    docs = []
+    for path in sorted((corpus / "gold").glob("*.json")):
+        gold = json.loads(path.read_text(encoding="utf-8"))
+        if outlets is not None and gold["outlet"] not in outlets:
+            continue
+        text = (corpus / "text" / f"{gold['id']}.txt").read_text(encoding="utf-8")
+        docs.append(Document(gold["id"], text, gold["language"], gold["figures"] if gold.get("relevant", True) else [], CORPUS_WEIGHT))
+    return docs
+
+
+def _norm(s: str) -> str:
+    return re.sub(r"\s+", " ", s).strip()
+
+
+def label_cases(doc: Document) -> list[tuple[NumberCase, str | None, str | None]]:
+    """(case, metric label or None to skip, gold source) for every candidate of a document."""
+    cases, _ = analyse_text(doc.text, doc.language)
+    expected = list(doc.expect)
+    used: set[int] = set()
+    out: list[tuple[NumberCase, str | None, str | None]] = []
+    scored_values = {(e["value_low"], e["value_high"]) for e in expected if e["metric"] in SCORED_METRICS}
+    for case in cases:
+        c = case.candidate
+        match = None
+        for i, e in enumerate(expected):
+            if i in used or (e["value_low"], e["value_high"]) != (c.value_low, c.value_high):
+                continue
+            if e.get("sentence") and _norm(e["sentence"]) != _norm(case.view.text):
+                continue
+            match = i
+            break
+        if match is not None:
+            used.add(match)
+            e = expected[match]
+            metric = e["metric"] if e["metric"] in SCORED_METRICS else NONE
+            out.append((case, metric, e.get("source")))
+        elif (c.value_low, c.value_high) in scored_values:
+            out.append((case, None, None))  # a restatement of a labelled figure: neither positive nor negative
+        else:
+            out.append((case, NONE, None))
+    return out
+
+
+def train(docs: list[Document], c_metric: float = 0.5, c_claimant: float = 1.0) -> dict[str, Any]:
+    """Fit both scorers; return the model file's content."""
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    xm, ym, wm, xc, yc, wc = [], [], [], [], [], []
+    for doc in docs:
+        for case, metric, source in label_cases(doc):
+            if metric is None:
+                continue
+            xm.append(case.features)
+            ym.append(metric)
+            wm.append(doc.weight)
+            if metric != NONE and source:
+                for option in case.options:
+                    option_source = option.mention.source if option.mention else "unattributed"
+                    xc.append(option.features)
+                    yc.append(int(option_source == source))
+                    wc.append(doc.weight)
+    vm = DictVectorizer()
+    metric_model = LogisticRegression(C=c_metric, max_iter=3000, solver="lbfgs")
+    metric_model.fit(vm.fit_transform(xm), ym, sample_weight=wm)
+    vc = DictVectorizer()
+    claimant_model = LogisticRegression(C=c_claimant, max_iter=3000, solver="lbfgs")
+    claimant_model.fit(vc.fit_transform(xc), yc, sample_weight=wc)
+    metric = _export(vm, metric_model)
+    claimant = _export(vc, claimant_model)
+    return {
+        "metric": metric.to_dict(),
+        "claimant": claimant.to_dict(),
+        "threshold": 0.5,
+        "meta": {
+            "metric_examples": dict(sorted(Counter(ym).items())),
+            "claimant_examples": len(yc),
+            "documents": len(docs),
+            "data_sha256": hashlib.sha256("\n".join(sorted(d.name for d in docs)).encode()).hexdigest()[:16],
+            "tuning_outlets": list(TUNING_OUTLETS),
+        },
+    }
+
+
+def _export(vectorizer: Any, model: Any) -> LinearModel:
+    names = vectorizer.get_feature_names_out()
+    coef = model.coef_
+    classes = tuple(str(c) for c in model.classes_)
+    if coef.shape[0] == 1:  # binary
+        classes = (classes[1],)
+    weights = {}
+    for j, name in enumerate(names):
+        column = tuple(round(float(coef[i, j]), 5) for i in range(coef.shape[0]))
+        if any(abs(w) > 1e-4 for w in column):
+            weights[str(name)] = column
+    return LinearModel(classes, tuple(round(float(b), 5) for b in model.intercept_), weights)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="the shared labelled corpus (its tuning outlets only)")
+    parser.add_argument("--no-corpus", action="store_true", help="train on the project's fixtures alone")
+    parser.add_argument("--out", type=Path, default=MODEL_PATH, help="where to write the model file")
+    args = parser.parse_args(argv)
+    docs = fixture_documents()
+    if not args.no_corpus and (args.corpus / "gold").is_dir():
+        docs += corpus_documents(args.corpus, TUNING_OUTLETS)
+    elif not args.no_corpus:
+        print(f"no corpus at {args.corpus}: training on the project's fixtures alone", file=sys.stderr)
+    model = train(docs)
+    args.out.write_text(json.dumps(model, ensure_ascii=False, indent=0, sort_keys=True) + "\n", encoding="utf-8")
+    meta = model["meta"]
+    print(f"wrote {args.out}: {meta['documents']} documents, metric examples {meta['metric_examples']}, "
+          f"claimant examples {meta['claimant_examples']}")  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
