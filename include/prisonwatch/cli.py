@@ -42,18 +42,14 @@ def feed_name_for(url: str, taken: set[str]) -> str:
 def extract_file(path: Path, url: str, settings: Settings) -> dict[str, Any]:
     """One article file (HTML page, or plain text for ``.txt``) to the documented JSON shape."""
     from prisonwatch import articles
-    from prisonwatch.pipeline import figures_for_article
-    from prisonwatch.relevance import assess_relevance
+    from prisonwatch.analysis import analyse_article
 
     data = path.read_bytes()
     if path.suffix.lower() == ".txt":
         article = articles.article_from_text(data.decode("utf-8", "replace"), url=url, origin="feed")
     else:
         article = articles.article_from_html(data, url=url, settings=settings)
-    article.relevant, article.relevance_reason = assess_relevance(
-        article.title, article.text, article.language, settings.relevance
-    )
-    figures = figures_for_article(article, settings)
+    figures = analyse_article(article, settings)
     return {
         "url": url,
         "title": article.title,

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from prisonwatch.analysis import figures_for_article
 from prisonwatch.config import FeedConfig, Settings
 from prisonwatch.models import Article, FeedEntry, FetchErrorRecord, Figure, PollResult
 
@@ -198,8 +199,8 @@ def fetch_articles(batch: dict[str, Any], settings: Settings, run_id: str) -> di
     article, staged for :func:`extract_figures_step`). Each page keeps its own time budget.
     """
     from prisonwatch import articles
+    from prisonwatch.analysis import analyse_article
     from prisonwatch.fetch import FetchError, HttpClient
-    from prisonwatch.relevance import assess_relevance
 
     feed_name = batch["feed"]
     entries = [FeedEntry.from_dict(e) for e in batch["entries"]]
@@ -224,15 +225,14 @@ def fetch_articles(batch: dict[str, Any], settings: Settings, run_id: str) -> di
 
     def analyse(article: Article) -> None:
         counts["snippets" if article.text_source == "feed_snippet" else "fetched"] += 1
-        relevant, reason = assess_relevance(article.title, article.text, article.language, settings.relevance)
-        article.relevant, article.relevance_reason = relevant, reason
-        counts["irrelevant"] += 0 if relevant else 1
-        out.append(article.to_dict())
         try:
-            figs = figures_for_article(article, settings)
+            figs = analyse_article(article, settings)
         except Exception:  # left to extract_figures_step, which records the failure
             log.exception("figures failed for %s; extract_figures will retry", article.url)
+            out.append(article.to_dict())
             return
+        counts["irrelevant"] += 0 if article.relevant else 1
+        out.append(article.to_dict())
         counts["figures"] += len(figs)
         figure_rows.append(_figure_row(article, figs))
 
@@ -298,18 +298,6 @@ def _error(entry: FeedEntry, stage: str, error_class: str, message: str) -> dict
 def staged_articles(settings: Settings, run_id: str) -> list[Article]:
     folder = run_dir(settings, run_id) / ARTICLES_DIR
     return [Article.from_dict(row) for p in sorted(folder.glob("*.jsonl")) for row in _read_jsonl(p)]
-
-
-def figures_for_article(article: Article, settings: Settings) -> list[Figure]:
-    """The figures of one article; irrelevant articles never yield figures."""
-    from prisonwatch.figures import extract_figures
-
-    if not article.relevant:
-        return []
-    published = (article.published or "")[:10] or None
-    return extract_figures(
-        article.text, language=article.language or None, published=published, lexicon=settings.lexicon
-    )
 
 
 def extract_figures_step(settings: Settings, run_id: str) -> dict[str, Any]:

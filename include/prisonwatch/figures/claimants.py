@@ -68,7 +68,11 @@ def article_mentions(
             if m.start() > first:
                 raw.append(Mention(m.start(), m.end(), source, text[m.start() : m.end()], "person", True))
     mentions = _longest_first(raw)
-    mentions = [m for m in mentions if not _after_outlet(folded, m, pack)]
+    outlets = [(m.start(), m.end()) for m in pack.outlet_re.finditer(folded)]
+    mentions = [
+        m for m in mentions
+        if not _after_outlet(folded, m, pack) and not any(a <= m.start < b or m.start <= a < m.end for a, b in outlets)
+    ]  # fmt: skip
     return _resolve_anaphors(text, folded, pack, mentions)
 
 
@@ -104,6 +108,9 @@ def _resolve_anaphors(text: str, folded: str, pack: LanguagePack, mentions: list
             following = folded[m.end() : m.end() + 40]
             if any(x.start >= m.end() and x.start - m.end() <= 3 for x in mentions) and not following.startswith(","):
                 continue  # 'la ONG Foro Penal': the name follows
+            head_of = re.match(r"\s+(?:de|del|da|do|of|de la|of the)\s+(?:(?:la|el|a|o|the)\s+)?(?:ong\s+|ngo\s+)?", following)
+            if head_of and any(x.start == m.end() + head_of.end() for x in mentions):
+                continue  # 'el presidente de Foro Penal', 'o presidente da ONG Foro Penal': the name is the claimant
             target = _antecedent([x for x in mentions if x.end <= m.start()], kind)
             if target is not None:
                 anaphors.append(Mention(m.start(), m.end(), target.source, text[m.start() : m.end()], "anaphor", target.named))
@@ -111,16 +118,20 @@ def _resolve_anaphors(text: str, folded: str, pack: LanguagePack, mentions: list
 
 
 def _antecedent(before: list[Mention], kind: str) -> Mention | None:
-    for m in reversed(before):
-        if kind == "org" and m.source in ORG_SOURCES and m.kind != "person":
-            return m
-        if kind == "orgs" and m.source in ORG_SOURCES:
-            named = {x.source for x in before[-6:] if x.source in NAMED_ORG_SOURCES}
-            if len(named) >= 2:
-                return Mention(m.start, m.end, "ngo", m.text, m.kind, False)
-            return m
-        if kind == "official" and m.source == "government":
-            return m
-        if kind == "person" and m.kind == "person":
-            return m
-    return None
+    """The claimant an anaphor of this kind refers back to.
+
+    'la organización' prefers the last organisation named by its name over a generic 'ONG'; a plural ('estas
+    organizaciones', 'the groups') stands for NGOs in general; 'el ministro', 'a pasta' are officials of the
+    state even when no official was named before.
+    """
+    if kind == "orgs":
+        return Mention(0, 0, "ngo", "", "generic", False)
+    if kind == "org":
+        named = [m for m in before if m.source in NAMED_ORG_SOURCES and m.kind != "person"]
+        generic = [m for m in before if m.source in ORG_SOURCES and m.kind != "person"]
+        return (named or generic or [None])[-1]
+    if kind == "official":
+        officials = [m for m in before if m.source == "government"]
+        return officials[-1] if officials else Mention(0, 0, "government", "", "generic", False)
+    people = [m for m in before if m.kind == "person"]
+    return people[-1] if people else None

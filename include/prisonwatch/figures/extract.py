@@ -16,7 +16,13 @@ from datetime import date
 
 from prisonwatch.config import LexiconSettings, load_settings
 from prisonwatch.figures.claimants import Mention, article_mentions
-from prisonwatch.figures.features import METRIC_CUES, SentenceView, claimant_features, number_features
+from prisonwatch.figures.features import (
+    METRIC_CUES,
+    SentenceView,
+    claimant_features,
+    context_features,
+    number_features,
+)
 from prisonwatch.figures.languages import LanguagePack, guess_language, pack_for
 from prisonwatch.figures.model import NONE, FigureModels, load_models
 from prisonwatch.figures.numbers import Candidate, number_candidates, vague_mentions
@@ -60,34 +66,53 @@ def analyse_text(text: str, language: str | None, lexicon: LexiconSettings | Non
     assert pack is not None
     lex = lexicon if lexicon is not None else load_settings().lexicon
     mentions = article_mentions(text, folded, pack, lex.people, lex.organisations)
-    cases: list[NumberCase] = []
-    index = 0
+    views: list[SentenceView] = []
     for p_index, (p_start, p_end) in enumerate(split_paragraphs(text)):
-        paragraph = text[p_start:p_end]
-        previous_speaker: Mention | None = None
-        for s_start, s_end in split_sentences(paragraph):
+        for s_start, s_end in split_sentences(text[p_start:p_end]):
             offset = p_start + s_start
             sentence = text[offset : p_start + s_end]
-            view = SentenceView(sentence, folded[offset : offset + len(sentence)], offset, pack, index, p_index)
-            in_sentence = [m for m in mentions if offset <= m.start and m.end <= offset + len(sentence)]
-            candidates = [c for c in number_candidates(sentence, view.folded, pack) if not c.weak or _weak_is_count(view, c)]
-            for cand in candidates:
-                case = NumberCase(view, cand, number_features(view, cand, candidates, lead=index == 0))
-                for m in in_sentence:
-                    case.options.append(ClaimantOption(m, "sentence", claimant_features(view, cand, m, "sentence")))
-                if previous_speaker is not None:
-                    case.options.append(ClaimantOption(previous_speaker, "carried", claimant_features(view, cand, previous_speaker, "carried")))
-                earlier = [m for m in mentions if m.end <= offset]
-                if earlier and (previous_speaker is None or earlier[-1] is not previous_speaker):
-                    case.options.append(ClaimantOption(earlier[-1], "article", claimant_features(view, cand, earlier[-1], "article")))
-                origin = "no_mention" if not in_sentence else "mentions"
-                case.options.append(ClaimantOption(None, "none", claimant_features(view, cand, None, origin)))
-                cases.append(case)
-            if in_sentence:
-                speakers = [m for m in in_sentence if _speaks(view, m)]
-                previous_speaker = speakers[-1] if speakers else in_sentence[-1]
-            index += 1
+            views.append(SentenceView(sentence, folded[offset : offset + len(sentence)], offset, pack, len(views), p_index))
+    cases: list[NumberCase] = []
+    previous_speaker: Mention | None = None
+    for index, view in enumerate(views):
+        offset, sentence = view.offset, view.text
+        if index == 0 or views[index - 1].paragraph != view.paragraph:
+            previous_speaker = None
+        in_sentence = [m for m in mentions if offset <= m.start and m.end <= offset + len(sentence)]
+        candidates = [
+            c for c in number_candidates(sentence, view.folded, pack)
+            if (not c.weak or _weak_is_count(view, c)) and not _is_date(view, c)
+        ]  # fmt: skip
+        context = context_features(views, index)
+        for cand in candidates:
+            case = NumberCase(view, cand, number_features(view, cand, candidates, index == 0, context))
+            for m in in_sentence:
+                case.options.append(ClaimantOption(m, "sentence", claimant_features(view, cand, m, "sentence")))
+            if previous_speaker is not None:
+                case.options.append(ClaimantOption(previous_speaker, "carried", claimant_features(view, cand, previous_speaker, "carried")))
+            earlier = [m for m in mentions if m.end <= offset]
+            if earlier and (previous_speaker is None or earlier[-1] is not previous_speaker):
+                case.options.append(ClaimantOption(earlier[-1], "article", claimant_features(view, cand, earlier[-1], "article")))
+            origin = "no_mention" if not in_sentence else "mentions"
+            case.options.append(ClaimantOption(None, "none", claimant_features(view, cand, None, origin)))
+            cases.append(case)
+        if in_sentence:
+            speakers = [m for m in in_sentence if _speaks(view, m)]
+            previous_speaker = speakers[-1] if speakers else in_sentence[-1]
     return cases, pack
+
+
+def _is_date(view: SentenceView, cand: Candidate) -> bool:
+    """'el 25 de diciembre', 'Jan. 8', 'martes 24', 'segunda-feira (12)': a day, not a count."""
+    if cand.qualifier == "range" or cand.kind == "collective":
+        return False
+    date_re = view.pack.cue_res["date"]
+    before = re.sub(r"[\s(.,]+$", "", view.folded[: cand.start])
+    last_word = re.search(r"[\w-]+$", before)
+    if last_word and date_re.fullmatch(last_word.group(0)) and cand.value_high <= 31:
+        return True
+    after = re.match(r"[\s.,]*(?:de\s+|of\s+)?([\w-]+)", view.folded[cand.end : cand.end + 20])
+    return bool(after and date_re.fullmatch(after.group(1)) and cand.value_high <= 31)
 
 
 def _weak_is_count(view: SentenceView, cand: Candidate) -> bool:

@@ -16,11 +16,13 @@ from prisonwatch.figures.languages import CUE_CLASSES, LanguagePack
 from prisonwatch.figures.numbers import Candidate
 from prisonwatch.figures.text import TOKEN_RE, clause_bounds
 
-__all__ = ["SentenceView", "number_features", "claimant_features", "METRIC_CUES"]
+__all__ = ["SentenceView", "number_features", "claimant_features", "context_features", "METRIC_CUES"]
 
 METRIC_CUES = {"released": "released", "stock": "still_detained", "amnesty": "amnesty_granted",
                "arrested": "arrested", "measures": "under_court_measures"}  # fmt: skip
 _QUOTES = '"'
+_RELATIVE_RE = re.compile(r"(?<!\w)(?:que|quienes|who|that|which|whom|os quais|as quais|los cuales|las cuales)(?!\w)")
+_CONTRAST_RE = re.compile(r"(?<!\w)(?:pero|but|mas|porem|however|sin embargo|no entanto|mientras|while|whereas|enquanto|aunque|although|embora)(?!\w)")
 
 
 @dataclass
@@ -69,8 +71,13 @@ def _mag(v: int) -> str:
     return "1" if v == 1 else "<10" if v < 10 else "<100" if v < 100 else "<1000" if v < 1000 else "<10k" if v < 10000 else "big"
 
 
-def number_features(view: SentenceView, cand: Candidate, others: list[Candidate], lead: bool) -> dict[str, float]:
-    """What a classifier needs to decide whether this number counts people, and of which metric."""
+def number_features(
+    view: SentenceView, cand: Candidate, others: list[Candidate], lead: bool, context: dict[str, float] | None = None
+) -> dict[str, float]:
+    """What a classifier needs to decide whether this number counts people, and of which metric.
+
+    ``context`` carries features of the article and of the previous sentence ('doc:amnesty', 'P:released').
+    """
     f: dict[str, float] = {"bias": 1.0, f"q:{cand.qualifier}": 1.0, f"kind:{cand.kind}": 1.0, f"mag:{_mag(cand.value_high)}": 1.0}
     if cand.weak:
         f["weak"] = 1.0
@@ -84,6 +91,8 @@ def number_features(view: SentenceView, cand: Candidate, others: list[Candidate]
         f[f"n{k}:{view.word(last + k)[:5]}"] = 1.0
     f[f"n1p1:{view.word(hedge_first - 1)[:4]}|{view.word(last + 1)[:4]}"] = 1.0
     c_start, c_end = clause_bounds(view.text, cand.number_start)
+    relative = _RELATIVE_RE.search(view.folded, cand.end, min(c_end, cand.end + 40))
+    relative_at = relative.start() if relative else None
     nearest: dict[str, tuple[int, str]] = {}
     for name, spans in view.cues.items():
         for a, b in spans:
@@ -98,8 +107,12 @@ def number_features(view: SentenceView, cand: Candidate, others: list[Candidate]
                 if dist <= 3 and same_clause:
                     f[f"H:{name}"] = 1.0
                 side = "R" if same_clause and dist <= 6 else "RR"
-            else:
-                continue
+                if relative_at is not None and a > relative_at and same_clause:
+                    # 'N personas que estaban presas han salido': the relative clause describes, the verb after it tells
+                    first_after = min((x for x, _ in _cue_starts(view) if x > relative_at), default=a)
+                    side = "Rrel" if a == first_after else "Rmain"
+            else:  # the cue spans the number: 'quedan unos 650 tras las rejas'
+                dist, side = 0, "X"
             f[f"{side}:{name}"] = 1.0
             f[f"S:{name}"] = 1.0
             if name in METRIC_CUES and same_clause and (name not in nearest or dist < nearest[name][0]):
@@ -129,7 +142,30 @@ def number_features(view: SentenceView, cand: Candidate, others: list[Candidate]
             f["coord"] = 1.0
         if other.end <= cand.start and other.value_high > cand.value_high:
             f["after_larger"] = 1.0
+    if re.match(r"\s+(?:en|in|em|no|na|at)\s+[A-Z]", view.text[cand.end : cand.end + 6]):
+        f["n_place"] = 1.0
     f[f"lang:{view.pack.code}"] = 1.0
+    if context:
+        f.update(context)
+    return f
+
+
+def _cue_starts(view: SentenceView) -> list[tuple[int, str]]:
+    return sorted((a, name) for name in METRIC_CUES for a, _ in view.cues[name])
+
+
+def context_features(views: list[SentenceView], index: int) -> dict[str, float]:
+    """Features of the whole article (which metrics it talks about) and of the sentence before this one."""
+    f: dict[str, float] = {}
+    for name in METRIC_CUES:
+        total = sum(len(v.cues[name]) for v in views)
+        if total >= 3:
+            f[f"doc:{name}"] = 1.0
+    if index > 0:
+        previous = views[index - 1]
+        for name in (*METRIC_CUES, "breakdown", "other_event"):
+            if previous.cues[name]:
+                f[f"P:{name}"] = 1.0
     return f
 
 
@@ -168,8 +204,17 @@ def claimant_features(view: SentenceView, cand: Candidate, mention: Mention | No
     if any(0 <= m_start - b <= 8 for a, b in view.cues["count_noun"]) or re.match(r"'s\b", view.folded[m_end : m_end + 3]):
         f["possessive"] = 1.0
     lo, hi = sorted((m_end, cand.start)) if side == "before" else sorted((cand.end, m_start))
-    if re.search(r"\d", view.folded[lo:hi]):
+    between = view.folded[lo:hi]
+    if re.search(r"\d", between):
         f["num_between"] = 1.0
+    if _CONTRAST_RE.search(between):
+        f["contrast_between"] = 1.0
+    if any(lo <= a and b <= hi for a, b in report):
+        f["verb_between"] = 1.0
+        if dist <= 6:
+            f["verb_between:near"] = 1.0
+    if any(lo <= a and b <= hi for a, b in view.according):
+        f["acc_between"] = 1.0
     if view.folded[:m_start].count(_QUOTES) % 2 != view.folded[: cand.start].count(_QUOTES) % 2:
         f["quote_split"] = 1.0
     return f

@@ -15,7 +15,7 @@ __all__ = ["Candidate", "number_candidates", "parse_number_words", "vague_mentio
 
 MAX_COUNT = 10_000_000  # no count of people in this story is larger: bigger numbers are money or barrels
 
-_DIGITS_RE = re.compile(r"(?<![\w$€£])\d{1,3}(?:(?:[.,]|\s)\d{3})+(?![\d])|(?<![\w$€£])\d+(?:[.,]\d+)?(?![\d])")
+_DIGITS_RE = re.compile(r"(?<![\w$€£:/])\d{1,3}(?:(?:[.,]|\s)\d{3})+(?![\d])|(?<![\w$€£:/])\d+(?:[.,]\d+)?(?![\d])")
 _AFTER_NOT_COUNT_RE = re.compile(r"^(?:\s*(?:%|por\s*ciento|per\s*cent|percent)|[:/]\d|h\d|\s*h\b|[ºª°]|st\b|nd\b|rd\b|th\b|-?\s*(?:year|año|ano)s?-old)")
 _BEFORE_NOT_COUNT_RE = re.compile(r"(?:\$|€|£|us\$|usd|nº|n\.º|no\.|#|art\.|articulo|article|artigo|ley|law|lei|zona|yare|rodeo|km)\s*$")
 
@@ -87,10 +87,10 @@ def number_candidates(sentence: str, folded: str, pack: LanguagePack) -> list[Ca
         end = m.end()
         mult = multiplier_re.match(folded, end)
         if mult and pack.multipliers[mult.group(1)] >= 1000:
-            value *= pack.multipliers[mult.group(1)]
+            value = round(value * pack.multipliers[mult.group(1)], 6)
             end = mult.end()
             integer = value == int(value)
-        if not integer or value > MAX_COUNT:
+        if not integer or value > MAX_COUNT or value == 0:
             continue
         if _AFTER_NOT_COUNT_RE.match(folded[end : end + 14]) or _BEFORE_NOT_COUNT_RE.search(folded[max(0, m.start() - 10) : m.start()]):
             continue

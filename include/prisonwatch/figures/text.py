@@ -38,8 +38,7 @@ def fold(text: str) -> str:
 # A sentence ends at . ! ? (or a closing quote after one) followed by space and an upper-case letter, a digit,
 # a quote or a dash. Abbreviations that end in a period ("Jan.", "Sr.", "U.S.") do not end a sentence.
 _ABBREVIATIONS = frozenset(
-    "jan feb mar apr jun jul aug sep sept oct nov dec ene abr ago dic fev out dez "
-    "sr sra dr dra mr mrs ms st gen lt col sgt prof av no nº núm num art p pp vs etc u.s u.n ee.uu".split()
+    ["jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "ene", "abr", "ago", "dic", "fev", "out", "dez", "sr", "sra", "dr", "dra", "mr", "mrs", "ms", "st", "gen", "lt", "col", "sgt", "prof", "av", "no", "nº", "núm", "num", "art", "p", "pp", "vs", "etc", "u.s", "u.n", "ee.uu"]
 )
 _END_RE = re.compile(r"[.!?]+[\"”»’)]*(?=\s+[\"“«(¿¡A-ZÁÉÍÓÚÑÂÊÔÃÕÇ0-9—–-])")
 TOKEN_RE = re.compile(r"\w+(?:[-'’]\w+)*|[^\w\s]")

@@ -110,12 +110,19 @@ def label_cases(doc: Document) -> list[tuple[NumberCase, str | None, str | None]
 
 def train(docs: list[Document], c_metric: float = 0.5, c_claimant: float = 1.0) -> dict[str, Any]:
     """Fit both scorers; return the model file's content."""
+    return fit([(doc, label_cases(doc)) for doc in docs], c_metric, c_claimant)
+
+
+def fit(labelled: list[tuple[Document, list[tuple[NumberCase, str | None, str | None]]]], c_metric: float = 0.5,
+        c_claimant: float = 1.0) -> dict[str, Any]:  # fmt: skip
+    """Fit both scorers on labelled cases."""
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
+    docs = [doc for doc, _ in labelled]
     xm, ym, wm, xc, yc, wc = [], [], [], [], [], []
-    for doc in docs:
-        for case, metric, source in label_cases(doc):
+    for doc, cases in labelled:
+        for case, metric, source in cases:
             if metric is None:
                 continue
             xm.append(case.features)

@@ -1,0 +1,30 @@
+"""The one analysis of an article every path runs: relevance, then the figures of a relevant article.
+
+The pipeline, ``prisonwatch extract``, the demo and the evaluation all call :func:`analyse_article`, so what
+is measured is what runs.
+"""
+
+from __future__ import annotations
+
+from prisonwatch.config import Settings
+from prisonwatch.models import Article, Figure
+
+
+def analyse_article(article: Article, settings: Settings) -> list[Figure]:
+    """Set the article's relevance (and its reason) and return its figures; an irrelevant one yields none."""
+    from prisonwatch.relevance import assess_relevance
+
+    article.relevant, article.relevance_reason = assess_relevance(
+        article.title, article.text, article.language, settings.relevance
+    )
+    return figures_for_article(article, settings)
+
+
+def figures_for_article(article: Article, settings: Settings) -> list[Figure]:
+    """The figures of one article whose relevance is already decided; irrelevant articles never yield figures."""
+    from prisonwatch.figures import extract_figures
+
+    if not article.relevant:
+        return []
+    published = (article.published or "")[:10] or None
+    return extract_figures(article.text, language=article.language or None, published=published, lexicon=settings.lexicon)
