@@ -38,8 +38,16 @@ def _name_patterns(people: tuple[tuple[str, str], ...], orgs: tuple[tuple[str, s
     for name, source in people:
         out.append((re.compile(rf"(?<!\w){re.escape(fold(name))}(?!\w)"), source, "person", fold(name)))
     for name, source in orgs:
-        out.append((re.compile(rf"(?<!\w){re.escape(fold(name))}(?!\w)"), source, "org", fold(name)))
+        if _is_acronym(name):  # 'UN', 'ONU', 'JEP' are matched as written: 'un' is an article
+            out.append((re.compile(rf"(?<!\w){re.escape(name)}(?!\w)"), source, "acronym", name))
+        else:
+            out.append((re.compile(rf"(?<!\w){re.escape(fold(name))}(?!\w)"), source, "org", fold(name)))
     return out
+
+
+def _is_acronym(name: str) -> bool:
+    letters = name.replace(".", "")
+    return len(letters) <= 6 and letters.isalpha() and letters.isupper()
 
 
 def article_mentions(
@@ -48,9 +56,10 @@ def article_mentions(
     """Every claimant mention of an article in text order, anaphors resolved to the claimant they refer to."""
     raw: list[Mention] = []
     for pattern, source, kind, name in _name_patterns(tuple(people.items()), tuple(organisations.items())):
-        named = kind == "person" or source in NAMED_ORG_SOURCES or name.isupper() or _is_proper(text, pattern, folded)
-        for m in pattern.finditer(folded):
-            raw.append(Mention(m.start(), m.end(), source, text[m.start() : m.end()], kind, named))
+        haystack = text if kind == "acronym" else folded
+        named = kind in ("person", "acronym") or source in NAMED_ORG_SOURCES or _is_proper(text, pattern, folded)
+        for m in pattern.finditer(haystack):
+            raw.append(Mention(m.start(), m.end(), source, text[m.start() : m.end()], "org" if kind == "acronym" else kind, named))
     for pattern, source in pack.claimant_res:
         for m in pattern.finditer(folded):
             raw.append(Mention(m.start(), m.end(), source, text[m.start() : m.end()], "generic", False))

@@ -68,6 +68,8 @@ def analyse_text(text: str, language: str | None, lexicon: LexiconSettings | Non
     mentions = article_mentions(text, folded, pack, lex.people, lex.organisations)
     views: list[SentenceView] = []
     for p_index, (p_start, p_end) in enumerate(split_paragraphs(text)):
+        if pack.boilerplate_re.match(folded, p_start) and pack.boilerplate_re.match(folded, p_start).start() == p_start:
+            continue  # 'Lee también: …': a link to another story
         for s_start, s_end in split_sentences(text[p_start:p_end]):
             offset = p_start + s_start
             sentence = text[offset : p_start + s_end]
@@ -81,7 +83,7 @@ def analyse_text(text: str, language: str | None, lexicon: LexiconSettings | Non
         in_sentence = [m for m in mentions if offset <= m.start and m.end <= offset + len(sentence)]
         candidates = [
             c for c in number_candidates(sentence, view.folded, pack)
-            if (not c.weak or _weak_is_count(view, c)) and not _is_date(view, c)
+            if (not c.weak or _weak_is_count(view, c))
         ]  # fmt: skip
         context = context_features(views, index)
         for cand in candidates:
@@ -100,19 +102,6 @@ def analyse_text(text: str, language: str | None, lexicon: LexiconSettings | Non
             speakers = [m for m in in_sentence if _speaks(view, m)]
             previous_speaker = speakers[-1] if speakers else in_sentence[-1]
     return cases, pack
-
-
-def _is_date(view: SentenceView, cand: Candidate) -> bool:
-    """'el 25 de diciembre', 'Jan. 8', 'martes 24', 'segunda-feira (12)': a day, not a count."""
-    if cand.qualifier == "range" or cand.kind == "collective":
-        return False
-    date_re = view.pack.cue_res["date"]
-    before = re.sub(r"[\s(.,]+$", "", view.folded[: cand.start])
-    last_word = re.search(r"[\w-]+$", before)
-    if last_word and date_re.fullmatch(last_word.group(0)) and cand.value_high <= 31:
-        return True
-    after = re.match(r"[\s.,]*(?:de\s+|of\s+)?([\w-]+)", view.folded[cand.end : cand.end + 20])
-    return bool(after and date_re.fullmatch(after.group(1)) and cand.value_high <= 31)
 
 
 def _weak_is_count(view: SentenceView, cand: Candidate) -> bool:

@@ -199,6 +199,8 @@ def claimant_features(view: SentenceView, cand: Candidate, mention: Mention | No
     report = view.cues["report"]
     if any(0 <= a - m_end <= 45 for a, b in report):
         f["rep_after"] = 1.0
+        if side == "after" and dist <= 4 and any(0 <= a - m_end <= 12 for a, b in report):
+            f["claims_this"] = 1.0  # 'not the 900 the government claims', '302, said Foro Penal' 
     if any(0 <= m_start - b <= 12 for a, b in report):
         f["rep_before"] = 1.0
     if any(0 <= m_start - b <= 8 for a, b in view.cues["count_noun"]) or re.match(r"'s\b", view.folded[m_end : m_end + 3]):

@@ -99,6 +99,17 @@ def number_candidates(sentence: str, folded: str, pack: LanguagePack) -> list[Ca
         found.append(Candidate(m.start(), end, m.start(), end, int(value), int(value), "exact", sentence[m.start() : end], "digits"))
         taken.append((m.start(), end))
 
+    collective = "|".join(sorted(pack.collectives, key=len, reverse=True))
+    small = "|".join(w for w, v in pack.number_words.items() if 2 <= v <= 9)
+    for m in re.finditer(rf"(?<!\w)(?:(?:una?|um|uma|a|one)\s+|({small})\s+)?({collective})(?!\w)", folded):
+        if not free(m.start(), m.end()):
+            continue
+        value, qualifier = pack.collectives[m.group(2)]
+        if m.group(1):  # 'two dozen' is 24
+            value *= pack.number_words[m.group(1)]
+        found.append(Candidate(m.start(), m.end(), m.start(), m.end(), value, value, qualifier, sentence[m.start() : m.end()], "collective"))
+        taken.append((m.start(), m.end()))
+
     for m in pack.number_word_re.finditer(folded):
         if not free(m.start(), m.end()):
             continue
@@ -116,19 +127,25 @@ def number_candidates(sentence: str, folded: str, pack: LanguagePack) -> list[Ca
         found.append(Candidate(start, m.end(), start, m.end(), value, value, "exact", sentence[start : m.end()], "words", weak))
         taken.append((start, m.end()))
 
-    collective = "|".join(sorted(pack.collectives, key=len, reverse=True))
-    for m in re.finditer(rf"(?<!\w)(?:(?:una?|um|uma|a|one)\s+)?({collective})(?!\w)", folded):
-        if not free(m.start(), m.end()):
-            continue
-        value, qualifier = pack.collectives[m.group(1)]
-        found.append(Candidate(m.start(), m.end(), m.start(), m.end(), value, value, qualifier, sentence[m.start() : m.end()], "collective"))
-        taken.append((m.start(), m.end()))
-
     found.sort(key=lambda c: c.start)
+    found = [c for c in found if not is_date(folded, c, pack)]
     found = _join_ranges(sentence, folded, found, pack)
     for c in found:
         _apply_hedges(sentence, folded, c, pack)
     return found
+
+
+def is_date(folded: str, cand: Candidate, pack: LanguagePack) -> bool:
+    """'el 25 de diciembre', 'Jan. 8', 'martes 24', 'segunda-feira (12)', 'on the 31st': a day, not a count."""
+    if cand.kind == "collective" or cand.value_high > 31:
+        return False
+    date_re = pack.cue_res["date"]
+    before = re.sub(r"[\s(.,]+$", "", folded[: cand.start])
+    last_word = re.search(r"[\w-]+$", before)
+    if last_word and date_re.fullmatch(last_word.group(0)):
+        return True
+    after = re.match(r"[\s.,]*(?:de\s+|of\s+)?([\w-]+)", folded[cand.end : cand.end + 20])
+    return bool(after and date_re.fullmatch(after.group(1)))
 
 
 def _join_ranges(sentence: str, folded: str, cands: list[Candidate], pack: LanguagePack) -> list[Candidate]:

@@ -76,6 +76,8 @@ class LanguagePack:
     story_terms: tuple[str, ...]
     # function words used to recognise the language of a text (language identification fallback)
     stopwords: tuple[str, ...] = field(default=())
+    # paragraphs that are page furniture, not body: 'Lee también: …', 'Read more', 'Leia também'
+    boilerplate: tuple[str, ...] = field(default=())
 
     @cached_property
     def cue_res(self) -> dict[str, re.Pattern[str]]:
@@ -119,6 +121,10 @@ class LanguagePack:
     @cached_property
     def claimant_res(self) -> list[tuple[re.Pattern[str], str]]:
         return [(_compile((p,)), source) for p, source in self.claimant_phrases.items()]
+
+    @cached_property
+    def boilerplate_re(self) -> re.Pattern[str]:
+        return re.compile(r"^\s*(?:" + "|".join(self.boilerplate or ("(?!x)x",)) + r")", re.MULTILINE)
 
     @cached_property
     def story_re(self) -> re.Pattern[str]:

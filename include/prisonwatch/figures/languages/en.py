@@ -18,7 +18,7 @@ PACK = LanguagePack(
     multipliers={"hundred": 100, "thousand": 1000, "million": 1_000_000},
     number_joiners=("and",),
     weak_number_words=("one",),
-    collectives={"dozen": (12, "exact")},
+    collectives={"dozen": (12, "exact"), "half a dozen": (6, "about")},
     vague_words=("hundreds", "dozens", "thousands", "scores", "tens of thousands", "millions"),
     thousands_separator=",",
     decimal_separator=".",
@@ -30,7 +30,8 @@ PACK = LanguagePack(
         r"nearly": "about", r"almost": "about", r"close to": "about", r"around": "about", r"about": "about",
         r"some": "about", r"roughly": "about", r"approximately": "about", r"an estimated": "about",
         r"estimated": "about", r"just under": "about", r"nearly a": "about", r"close to a": "about",
-        r"some \w+ to": "about",
+        r"closer to": "about", r"topp(?:ed|ing|s)": "more_than", r"exceed(?:ed|ing|s)?": "more_than",
+        r"surpass(?:ed|es|ing)?": "more_than", r"pass(?:ed)? the": "more_than",
         r"fewer than": "fewer_than", r"less than": "fewer_than", r"under": "fewer_than", r"below": "fewer_than",
         r"up to": "at_most", r"at most": "at_most", r"as many as": "at_most", r"no more than": "at_most",
     },  # fmt: skip
@@ -40,7 +41,7 @@ PACK = LanguagePack(
     cues={
         "released": (
             r"releas\w*", r"free(?:d|s|ing)?", r"let (?:out|go)", r"walked (?:out|free)", r"set free",
-            r"(?:left|leave|leaving) (?:prison|jail|detention|custody)", r"out of (?:prison|jail|detention)",
+            r"(?:left|leave|leaving) (?:\w+ )?(?:prison|jail|detention|custody)", r"out of (?:prison|jail|detention)",
             r"excarcelat\w+", r"discharg\w+", r"parol\w*", r"conditional release", r"liberat\w+", r"walked out",
             r"freedom", r"went free", r"returned home", r"back with their families",
         ),
@@ -122,7 +123,8 @@ PACK = LanguagePack(
         r"(?:the )?venezuelan (?:prison )?observatory(?: of prisons)?": "ngo", r"advocacy groups": "ngo",
         r"civil society (?:groups|organi[sz]ations)": "ngo", r"relatives'? (?:groups|committees)": "ngo",
         r"(?:the )?(?:unitary )?(?:democratic )?(?:unitary )?platform": "opposition", r"(?:the )?opposition": "opposition",
-        r"(?:the )?united nations": "un", r"(?:the )?u\.?n\.?(?: human rights office| mission| experts?)?": "un",
+        r"(?:the )?united nations": "un", r"(?:the )?u\.n\.(?: human rights office| mission| experts?)?": "un",
+        r"(?:the )?un (?:human rights office|mission|experts?|high commissioner|rights chief)": "un",
         r"(?:the )?(?:un )?high commissioner": "un", r"(?:the )?fact-finding mission": "un",
         r"(?:the )?(?:u\.?s\.? )?state department": "us_government", r"(?:the )?white house": "us_government",
         r"washington": "us_government", r"(?:the )?(?:u\.?s\.?|us|american|trump) (?:government|administration)": "us_government",
@@ -132,6 +134,8 @@ PACK = LanguagePack(
     story_terms=(r"political prisoners?", r"amnesty", r"foro penal", r"penal forum", r"clippve", r"provea",
                  r"detainees?", r"behind bars", r"prisoners?", r"released", r"freed", r"helicoide", r"rodeo i",
                  r"tocoron", r"tocuyito", r"arbitrary (?:arrests?|detentions?)", r"jailed"),
+    boilerplate=(r"read (?:more|also)", r"related:", r"see also", r"sign up", r"subscribe", r"share (?:this|on)",
+                 r"most read", r"follow us"),
     stopwords=("the", "of", "and", "to", "in", "a", "is", "that", "for", "it", "was", "on", "with", "as", "by",
                "at", "have", "has", "from", "they", "said", "were", "been", "their", "which", "who", "its"),
 )

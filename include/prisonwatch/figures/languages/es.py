@@ -159,6 +159,8 @@ PACK = LanguagePack(
     story_terms=(r"pres[oa]s? politic[oa]s", r"excarcel\w+", r"amnistia", r"foro penal", r"clippve", r"provea",
                  r"detenid[oa]s", r"medidas cautelares", r"helicoide", r"rodeo i", r"tocoron", r"tocuyito",
                  r"yare", r"zona 7", r"puestos? en libertad", r"liberacion\w*", r"presos"),
+    boilerplate=(r"lee tambien", r"lea tambien", r"ver tambien", r"te puede interesar", r"noticias relacionadas",
+                 r"siguenos", r"suscribete", r"comparte (?:esta|en)"),
     stopwords=("el", "la", "los", "las", "de", "del", "que", "y", "en", "un", "una", "por", "con", "para", "se",
                "su", "al", "es", "lo", "como", "mas", "pero", "sus", "le", "ya", "fue", "este", "esta", "entre"),
 )

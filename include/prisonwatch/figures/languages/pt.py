@@ -141,6 +141,8 @@ PACK = LanguagePack(
     story_terms=(r"pres[oa]s politic[oa]s", r"libertac\w+", r"solturas?", r"anistia", r"foro penal", r"clippve",
                  r"provea", r"detid[oa]s", r"medidas cautelares", r"helicoide", r"rodeo i", r"tocoron", r"tocuyito",
                  r"pres[oa]s", r"libertad[oa]s", r"atras das grades"),
+    boilerplate=(r"leia (?:tambem|mais)", r"veja (?:tambem|mais)", r"saiba mais", r"assine", r"compartilhe",
+                 r"siga-nos", r"mais lidas"),
     stopwords=("o", "a", "os", "as", "de", "do", "da", "dos", "das", "que", "e", "em", "no", "na", "nos", "nas",
                "um", "uma", "por", "com", "para", "se", "seu", "sua", "ao", "foi", "mais", "pelo", "pela", "nao"),
 )
