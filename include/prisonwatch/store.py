@@ -210,6 +210,9 @@ _FIGURE_COLUMNS = (
     "value_text",
     "run_id",
     "stored_at",
+    "confidence",
+    "source_confidence",
+    "evidence",
 )
 _ARTICLE_COLUMNS = (
     "id",
@@ -766,6 +769,9 @@ class Store:
                             "as_of": _date_part(fig.as_of) or row["published_date"],
                             "vague": bool(fig.vague),
                             "value_text": fig.value_text,
+                            "confidence": float(fig.confidence),
+                            "source_confidence": float(fig.source_confidence),
+                            "evidence": json.dumps(fig.evidence, ensure_ascii=False),
                             "run_id": run_id,
                             "stored_at": now,
                         }

@@ -142,6 +142,8 @@ def number_features(
             f["coord"] = 1.0
         if other.end <= cand.start and other.value_high > cand.value_high:
             f["after_larger"] = 1.0
+            if ":" in view.text[other.end : cand.start]:
+                f["split_after_colon"] = 1.0  # '568 presos políticos: 386 civiles y 182 militares' 
     if re.match(r"\s+(?:en|in|em|no|na|at)\s+[A-Z]", view.text[cand.end : cand.end + 6]):
         f["n_place"] = 1.0
     f[f"lang:{view.pack.code}"] = 1.0
