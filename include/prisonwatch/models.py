@@ -38,6 +38,8 @@ EVIDENCE_KEYS = (
     "outlet",
     "language",
     "published",
+    "confidence",
+    "source_confidence",
 )
 
 Metric = Literal["released", "still_detained", "amnesty_granted", "arrested", "under_court_measures", "other"]

@@ -75,6 +75,7 @@ LABELS: dict[str, Any] = {
     "as_of": "as of",
     "published": "published",
     "said_by": "said by",
+    "confidence": "confidence",
     "open_article": "article",
     "metric": "Metric",
     "source": "Source",
@@ -281,7 +282,16 @@ def _evidence_view(evidence: dict[str, Any], labels: dict[str, Any]) -> dict[str
         "url_text": str(url),
         "outlet": str(evidence.get("outlet") or ""),
         "language": str(evidence.get("language") or ""),
+        "confidence": _percent(evidence.get("confidence")),
     }
+
+
+def _percent(value: Any) -> str:
+    """'87%' for a probability, '' when there is none."""
+    try:
+        return f"{round(float(value) * 100):d}%" if value is not None else ""
+    except (TypeError, ValueError):
+        return ""
 
 
 _SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}

@@ -282,7 +282,7 @@ _VALUES_MAX_PARAMS = 2000
 _EVIDENCE_SQL = """
 SELECT e.flag_id, e.role, e.added_at, v.id AS figure_id, v.metric, v.value_low, v.value_high, v.qualifier,
        v.value_text, v.vague, v.source, v.source_text, v.scope, v.scope_kind, v.as_of, v.sentence,
-       v.article_url, v.article_title, v.outlet, v.language, v.published
+       v.article_url, v.article_title, v.outlet, v.language, v.published, v.confidence, v.source_confidence
 FROM flag_evidence e JOIN v_figures v ON v.id = e.figure_id
 """
 
@@ -419,7 +419,8 @@ class Store:
         return self._rows(
             "SELECT id AS figure_id, metric, value_low, value_high, qualifier, value_text, vague, source, "
             "source_text, scope, scope_kind, as_of, sentence, article_url, article_title, outlet, language, "
-            f"published, from_near_duplicate FROM v_figures WHERE {' AND '.join(where)} "
+            "published, from_near_duplicate, confidence, source_confidence, evidence "
+            f"FROM v_figures WHERE {' AND '.join(where)} "
             "ORDER BY as_of NULLS LAST, article_url, start_pos",
             params,
         )

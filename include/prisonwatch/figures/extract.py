@@ -26,12 +26,12 @@ from prisonwatch.figures.features import (
 from prisonwatch.figures.languages import LanguagePack, guess_language, pack_for
 from prisonwatch.figures.model import NONE, FigureModels, load_models
 from prisonwatch.figures.numbers import Candidate, number_candidates, vague_mentions
+from prisonwatch.figures.scope import figure_scope
 from prisonwatch.figures.text import fold, split_paragraphs, split_sentences
 from prisonwatch.models import Figure
 
 __all__ = ["extract_figures", "analyse_text", "NumberCase", "ClaimantOption"]
 
-_CUMULATIVE_CLASSES = ("total", "since")
 
 
 @dataclass
@@ -67,7 +67,8 @@ def analyse_text(text: str, language: str | None, lexicon: LexiconSettings | Non
     lex = lexicon if lexicon is not None else load_settings().lexicon
     mentions = article_mentions(text, folded, pack, lex.people, lex.organisations)
     views: list[SentenceView] = []
-    for p_index, (p_start, p_end) in enumerate(split_paragraphs(text)):
+    paragraphs = split_paragraphs(text)
+    for p_index, (p_start, p_end) in enumerate(paragraphs):
         if pack.boilerplate_re.match(folded, p_start) and pack.boilerplate_re.match(folded, p_start).start() == p_start:
             continue  # 'Lee también: …': a link to another story
         for s_start, s_end in split_sentences(text[p_start:p_end]):
@@ -90,6 +91,9 @@ def analyse_text(text: str, language: str | None, lexicon: LexiconSettings | Non
             case = NumberCase(view, cand, number_features(view, cand, candidates, index == 0, context))
             for m in in_sentence:
                 case.options.append(ClaimantOption(m, "sentence", claimant_features(view, cand, m, "sentence")))
+            closer = _quote_closer(folded, paragraphs[view.paragraph], view.offset + cand.number_start, mentions)
+            if closer is not None:
+                case.options.append(ClaimantOption(closer, "quote", claimant_features(view, cand, closer, "quote")))
             if previous_speaker is not None:
                 case.options.append(ClaimantOption(previous_speaker, "carried", claimant_features(view, cand, previous_speaker, "carried")))
             earlier = [m for m in mentions if m.end <= offset]
@@ -102,6 +106,18 @@ def analyse_text(text: str, language: str | None, lexicon: LexiconSettings | Non
             speakers = [m for m in in_sentence if _speaks(view, m)]
             previous_speaker = speakers[-1] if speakers else in_sentence[-1]
     return cases, pack
+
+
+def _quote_closer(folded: str, paragraph: tuple[int, int], position: int, mentions: list[Mention]) -> Mention | None:
+    """The speaker named where a quote that holds ``position`` closes ('“… Many are sick,” said Alfredo Romero')."""
+    p_start, p_end = paragraph
+    if folded.count('"', p_start, position) % 2 == 0:
+        return None  # not inside a quote
+    close = folded.find('"', position, p_end)
+    if close < 0:
+        return None
+    after = [m for m in mentions if close < m.start <= close + 60 and m.end <= p_end]
+    return after[0] if after else None
 
 
 def _weak_is_count(view: SentenceView, cand: Candidate) -> bool:
@@ -168,7 +184,8 @@ def _figure(
 ) -> Figure:
     view, cand = case.view, case.candidate
     cue = _metric_cue(view, cand, metric)
-    scope, scope_kind = _scope(view, cand, metric)
+    published_day = _parse_day(published)
+    scope, scope_kind, as_of = figure_scope(view, cand, metric, published_day)
     evidence = {"number": [case.article_start, case.article_end, cand.value_text]}
     if cue:
         evidence["metric_cue"] = [view.offset + cue[0], view.offset + cue[1], view.text[cue[0] : cue[1]]]
@@ -186,7 +203,7 @@ def _figure(
         sentence=view.text,
         start=case.article_start,
         end=case.article_end,
-        as_of=(published or "")[:10] or None,
+        as_of=as_of or (published or "")[:10] or None,
         vague=False,
         value_text=cand.value_text,
         confidence=round(confidence, 4),
@@ -203,20 +220,11 @@ def _metric_cue(view: SentenceView, cand: Candidate, metric: str) -> tuple[int, 
     return min(spans, key=lambda s: abs(s[0] - cand.number_start))
 
 
-def _scope(view: SentenceView, cand: Candidate, metric: str) -> tuple[str, str]:
-    """A short scope note and its kind: stocks are 'stock'; flows with a start or a total are 'cumulative'."""
-    phrase = ""
-    for name in _CUMULATIVE_CLASSES:
-        for a, _b in view.cues[name]:
-            m = re.match(r"[^,;:.]{0,60}", view.text[a:])
-            if m and abs(a - cand.start) < 120:
-                phrase = m.group(0).strip()
-                break
-        if phrase:
-            break
-    if metric in ("still_detained", "under_court_measures"):
-        return phrase, "stock"
-    return phrase, "cumulative" if phrase else "event"
+def _parse_day(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat((value or "")[:10]) if value else None
+    except ValueError:
+        return None
 
 
 def vague_quantities(text: str, language: str | None = None) -> list[str]:

@@ -76,6 +76,11 @@ class LanguagePack:
     story_terms: tuple[str, ...]
     # function words used to recognise the language of a text (language identification fallback)
     stopwords: tuple[str, ...] = field(default=())
+    # dates: month names (folded) → month number; phrases that state a cut-off day ('al corte del', 'as of');
+    # phrases that name the day an event happened ('el domingo', 'on Christmas Day')
+    months: dict[str, int] = field(default_factory=dict)
+    cutoff: tuple[str, ...] = field(default=())
+    day_phrases: tuple[str, ...] = field(default=())
     # paragraphs that are page furniture, not body: 'Lee también: …', 'Read more', 'Leia também'
     boilerplate: tuple[str, ...] = field(default=())
 
@@ -121,6 +126,18 @@ class LanguagePack:
     @cached_property
     def claimant_res(self) -> list[tuple[re.Pattern[str], str]]:
         return [(_compile((p,)), source) for p, source in self.claimant_phrases.items()]
+
+    @cached_property
+    def day_re(self) -> re.Pattern[str]:
+        return _compile(self.day_phrases or ("(?!x)x",))
+
+    @cached_property
+    def cutoff_re(self) -> re.Pattern[str]:
+        months = "|".join(sorted(self.months, key=len, reverse=True)) or "(?!x)x"
+        cut = "|".join(f"(?:{c})" for c in self.cutoff) or "(?!x)x"
+        day_month = rf"(\d{{1,2}})(?:\s+de)?\s+({months})\.?(?:,?\s+(?:de\s+|del\s+)?(\d{{4}}))?"
+        month_day = rf"({months})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?"
+        return re.compile(rf"(?<!\w)(?:{cut})\s+(?:el\s+|the\s+|o\s+|dia\s+)?(?:{day_month}|{month_day})")
 
     @cached_property
     def boilerplate_re(self) -> re.Pattern[str]:
