@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from prisonwatch.config import LexiconSettings, load_settings
+from prisonwatch.figures.boilerplate import is_boilerplate
 from prisonwatch.figures.claimants import Mention, article_mentions
 from prisonwatch.figures.features import (
     METRIC_CUES,
@@ -69,8 +70,8 @@ def analyse_text(text: str, language: str | None, lexicon: LexiconSettings | Non
     views: list[SentenceView] = []
     paragraphs = split_paragraphs(text)
     for p_index, (p_start, p_end) in enumerate(paragraphs):
-        if pack.boilerplate_re.match(folded, p_start) and pack.boilerplate_re.match(folded, p_start).start() == p_start:
-            continue  # 'Lee también: …': a link to another story
+        if is_boilerplate(folded[p_start:p_end]):
+            continue  # 'Lee también: …', a caption, a share bar
         for s_start, s_end in split_sentences(text[p_start:p_end]):
             offset = p_start + s_start
             sentence = text[offset : p_start + s_end]
@@ -99,7 +100,7 @@ def analyse_text(text: str, language: str | None, lexicon: LexiconSettings | Non
             earlier = [m for m in mentions if m.end <= offset]
             if earlier and (previous_speaker is None or earlier[-1] is not previous_speaker):
                 case.options.append(ClaimantOption(earlier[-1], "article", claimant_features(view, cand, earlier[-1], "article")))
-            origin = "no_mention" if not in_sentence else "mentions"
+            origin = "quoted" if closer is not None else "no_mention" if not in_sentence else "mentions"
             case.options.append(ClaimantOption(None, "none", claimant_features(view, cand, None, origin)))
             cases.append(case)
         if in_sentence:
@@ -146,18 +147,26 @@ def extract_figures(
     cases, pack = analyse_text(text, language, lexicon)
     published_iso = published.isoformat() if isinstance(published, date) else (published or None)
     figures: list[Figure] = []
-    seen: set[tuple[str, int, int, str]] = set()
+    seen: dict[tuple[str, int, int], int] = {}  # (metric, low, high) → index of its first figure
     for case in cases:
         probs = models.metric.probabilities(case.features)
         metric = max((m for m in probs if m != NONE), key=lambda m: probs[m])
         if probs.get(NONE, 0.0) >= 1.0 - models.threshold or probs[metric] < probs.get(NONE, 0.0):
             continue
+        if _points_back(case, figures):
+            continue  # 'these 379 prisoners': the figure already stated
         source, source_conf, mention = choose_claimant(case, models)
-        key = (metric, case.candidate.value_low, case.candidate.value_high, source)
-        if key in seen:
-            continue  # a restatement of the same claim in the same article is one figure
-        seen.add(key)
-        figures.append(_figure(case, metric, probs[metric], source, source_conf, mention, published_iso))
+        figure = _figure(case, metric, probs[metric], source, source_conf, mention, published_iso)
+        key = (metric, case.candidate.value_low, case.candidate.value_high)
+        first = figures[seen[key]] if key in seen else None
+        if first is not None and (first.source == source or "unattributed" in (first.source, source)):
+            # a restatement of one claim is one figure, at its first statement, with the claimant once named
+            if first.source == "unattributed" and source != "unattributed":
+                first.source, first.source_text, first.source_confidence = source, figure.source_text, source_conf
+                first.evidence["claimant"] = figure.evidence.get("claimant")
+            continue
+        seen.setdefault(key, len(figures))
+        figures.append(figure)
     return figures
 
 
@@ -179,6 +188,23 @@ def choose_claimant(case: NumberCase, models: FigureModels) -> tuple[str, float,
     return source, by_source[source], option.mention
 
 
+def _points_back(case: NumberCase, figures: list[Figure]) -> bool:
+    view, cand = case.view, case.candidate
+    before = view.folded[max(0, cand.start - 14) : cand.start]
+    demonstrative = view.pack.cue_res["demonstrative"]
+    ends_with = any(m.end() == len(before.rstrip()) for m in demonstrative.finditer(before.rstrip()))
+    return ends_with and any((f.value_low, f.value_high) == (cand.value_low, cand.value_high) for f in figures)
+
+
+def unnamed_claimant(view: SentenceView, cand: Candidate) -> str:
+    """The words after 'according to' / 'según' when they name nobody the lexicon knows ('the press union')."""
+    for a, b in view.according:
+        m = re.match(r"\s*((?:the |la |el |los |las |o |a |os |as )?[^,;.()\d]{3,60}?)(?=[,;.()]|$)", view.text[b:])
+        if m and abs(a - cand.start) < 160:
+            return re.sub(r"^(?:the|la|el|los|las|o|a|os|as)\s+", "", m.group(1).strip(), flags=re.IGNORECASE)
+    return ""
+
+
 def _figure(
     case: NumberCase, metric: str, confidence: float, source: str, source_conf: float, mention: Mention | None, published: str | None
 ) -> Figure:
@@ -197,7 +223,7 @@ def _figure(
         value_high=cand.value_high,
         qualifier=cand.qualifier,
         source=source,
-        source_text=mention.text if mention else "",
+        source_text=mention.text if mention else unnamed_claimant(view, cand),
         scope=scope,
         scope_kind=scope_kind,
         sentence=view.text,

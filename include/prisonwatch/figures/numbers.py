@@ -78,7 +78,7 @@ def number_candidates(sentence: str, folded: str, pack: LanguagePack) -> list[Ca
     def free(a: int, b: int) -> bool:
         return all(b <= x or a >= y for x, y in taken)
 
-    multiplier_re = re.compile(r"^\s+(" + "|".join(sorted(pack.multipliers, key=len, reverse=True)) + r")(?!\w)")
+    multiplier_re = re.compile(r"\s+(" + "|".join(sorted(pack.multipliers, key=len, reverse=True)) + r")(?!\w)")
     for m in _DIGITS_RE.finditer(folded):
         parsed = _digits_value(m.group(0), pack)
         if parsed is None:

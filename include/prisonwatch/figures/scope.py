@@ -50,8 +50,22 @@ def figure_scope(view: SentenceView, cand: Candidate, metric: str, published: da
     if total or as_of:
         return "", "cumulative", as_of
     if day:
-        return view.text[day.start() : day.end()], "event", as_of
+        return view.text[day.start() : day.end()], "event", as_of or _holiday(folded[day.start() : day.end()], published)
     return "", "event", as_of
+
+
+_HOLIDAYS = ((re.compile(r"christmas|navidad|natal|nochebuena"), 12, 25), (re.compile(r"new year|ano nuevo|ano novo"), 1, 1))
+
+
+def _holiday(phrase: str, published: date | None) -> str | None:
+    """The day a named holiday fell on: the latest one on or before the published day."""
+    if published is None:
+        return None
+    for pattern, month, day in _HOLIDAYS:
+        if pattern.search(phrase):
+            year = published.year if (month, day) <= (published.month, published.day) else published.year - 1
+            return date(year, month, day).isoformat()
+    return None
 
 
 _TIME_WORDS_RE = re.compile(

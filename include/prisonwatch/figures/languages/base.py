@@ -36,6 +36,7 @@ CUE_CLASSES = (
     "foreign",  # another country's prisoners: Nicaragua, Cuba, Estados Unidos
     "date",  # months and weekdays: a number beside one is a day
     "again",  # otros, another, a further, mais: a continuation ('otros 17')
+    "demonstrative",  # estos, these, esses: 'these 379 prisoners' points back at a figure already stated
 )
 
 
@@ -101,7 +102,7 @@ class LanguagePack:
     @cached_property
     def hedge_after_re(self) -> re.Pattern[str]:
         alts = sorted(self.hedges_after, key=len, reverse=True)
-        return re.compile(r"^\s*(" + "|".join(f"(?:{a})" for a in alts) + r")(?!\w)")
+        return re.compile(r"\s*(" + "|".join(f"(?:{a})" for a in alts) + r")(?!\w)")
 
     def hedge_qualifier(self, words: str, after: bool = False) -> str:
         """The qualifier of a matched hedge phrase."""
@@ -138,10 +139,6 @@ class LanguagePack:
         day_month = rf"(\d{{1,2}})(?:\s+de)?\s+({months})\.?(?:,?\s+(?:de\s+|del\s+)?(\d{{4}}))?"
         month_day = rf"({months})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?"
         return re.compile(rf"(?<!\w)(?:{cut})\s+(?:el\s+|the\s+|o\s+|dia\s+)?(?:{day_month}|{month_day})")
-
-    @cached_property
-    def boilerplate_re(self) -> re.Pattern[str]:
-        return re.compile(r"^\s*(?:" + "|".join(self.boilerplate or ("(?!x)x",)) + r")", re.MULTILINE)
 
     @cached_property
     def story_re(self) -> re.Pattern[str]:
