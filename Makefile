@@ -16,7 +16,7 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 # One-off `airflow dags test` runs: Airflow 3.3.2 fails them for DAGs with a deadline (see dags/prisonwatch_monitor.py).
 ONE_OFF := PRISONWATCH_NO_DEADLINE=1
 
-.PHONY: install run test demo airflow eval bench lint lock clean airflow-init browser
+.PHONY: install run test demo airflow eval train-figures bench lint lock clean airflow-init browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -75,9 +75,13 @@ browser:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium is not installed: the browser test will be skipped (apt-get install chromium)"; fi; }
 
-## eval: precision, recall and attribution accuracy of figure extraction on the labelled set
+## eval: figure extraction on the labelled fixtures and, where ../shared/corpus exists, on its held-out outlets
 eval: install
 	$(BIN)/python -m prisonwatch.evaluation
+
+## train-figures: fit the shipped figure scorers (include/prisonwatch/figures/model.json) from the labelled data
+train-figures: install
+	$(BIN)/python -m prisonwatch.figures.train
 
 ## bench: speed and memory benchmarks (print figures; never fail on timing)
 bench: install

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -16,8 +17,23 @@ FIXTURES = Path(__file__).parent / "fixtures" / "figures"
 
 def test_extraction_stays_above_the_pinned_floors() -> None:
     scores = evaluate(FIXTURES)
-    failures = evaluation.below_floors(scores, load_baseline(FIXTURES))
+    floors = {k: v for k, v in load_baseline(FIXTURES).items() if not k.startswith("corpus_")}
+    failures = evaluation.below_floors(scores, floors)
     assert failures == [], "\n".join(failures)
+
+
+def test_held_out_outlets_of_the_shared_corpus_stay_above_their_floors() -> None:
+    from prisonwatch.corpus_eval import DEFAULT_CORPUS, evaluate_corpus
+
+    if not (DEFAULT_CORPUS / "gold").is_dir():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"the shared corpus is missing at {DEFAULT_CORPUS}")
+        pytest.skip(f"no shared corpus at {DEFAULT_CORPUS}")
+    result = evaluate_corpus(DEFAULT_CORPUS)
+    failures = evaluation.below_corpus_floors(evaluation.corpus_rows(result), load_baseline(FIXTURES))
+    assert failures == [], "\n".join(failures)
+    assert result["split"]["all"]["irrelevant_fp"] == 0  # nothing from off-topic articles
+    assert set(result["held_out_lang"]) == {"es", "en", "pt"}
 
 
 def test_labelled_set_is_large_and_balanced() -> None:
@@ -50,7 +66,7 @@ def test_gate_exits_non_zero_below_a_floor(tmp_path: Path, capsys: pytest.Captur
 def test_gate_passes_and_prints_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--fixtures", str(FIXTURES), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert {"es", "en", "seeds", "holdout_es", "holdout_en"} <= set(out)
+    assert {"es", "en", "pt", "seeds", "holdout_es", "holdout_en", "constructions"} <= set(out)
     assert out["failures"] == []
 
 

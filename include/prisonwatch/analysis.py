@@ -27,4 +27,6 @@ def figures_for_article(article: Article, settings: Settings) -> list[Figure]:
     if not article.relevant:
         return []
     published = (article.published or "")[:10] or None
-    return extract_figures(article.text, language=article.language or None, published=published, lexicon=settings.lexicon)
+    return extract_figures(
+        article.text, language=article.language or None, published=published, lexicon=settings.lexicon
+    )

@@ -20,11 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from prisonwatch.config import INCLUDE_DIR, Settings, load_settings
-from prisonwatch.figures.train import TUNING_OUTLETS
+from prisonwatch.figures.splits import TUNING_OUTLETS
 from prisonwatch.vocab import SCORED_METRICS
 
 DEFAULT_CORPUS = INCLUDE_DIR.parent.parent / "shared" / "corpus"
-BANDS = (0.5, 0.6, 0.7, 0.8, 0.9, 1.0001)
+BANDS = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0001)
 
 
 @dataclass
@@ -127,7 +127,14 @@ def calibration(pairs: list[tuple[float, bool]]) -> dict[str, Any]:
         mean_conf = sum(c for c, _ in band) / len(band)
         accuracy = sum(ok for _, ok in band) / len(band)
         ece += abs(mean_conf - accuracy) * len(band) / len(pairs)
-        rows.append({"band": f"{lo:.1f}-{min(hi, 1.0):.1f}", "n": len(band), "confidence": round(mean_conf, 3), "right": round(accuracy, 3)})
+        rows.append(
+            {
+                "band": f"{lo:.1f}-{min(hi, 1.0):.1f}",
+                "n": len(band),
+                "confidence": round(mean_conf, 3),
+                "right": round(accuracy, 3),
+            }
+        )
     return {"bands": rows, "ece": round(ece, 3), "n": len(pairs)}
 
 
@@ -172,7 +179,10 @@ def format_report(result: dict[str, Any]) -> str:
             )
     for split, cal in result["calibration"].items():
         lines += ["", f"calibration ({split}, {cal['n']} predictions): ECE {cal['ece']:.3f}"]
-        lines += [f"  {b['band']}: n={b['n']:3}  mean confidence {b['confidence']:.3f}  right {b['right']:.3f}" for b in cal["bands"]]
+        lines += [
+            f"  {b['band']}: n={b['n']:3}  mean confidence {b['confidence']:.3f}  right {b['right']:.3f}"
+            for b in cal["bands"]
+        ]
     return "\n".join(lines)
 
 

@@ -36,7 +36,9 @@ def _patterns(country_terms: tuple[str, ...]) -> tuple[re.Pattern[str], re.Patte
     story = "|".join(f"(?:{p})" for pack in LANGUAGES.values() for p in pack.story_terms)
     names = list(STORY_NAMES) + [re.escape(fold(t)) for t in country_terms if t.strip()]
     place = "|".join(f"(?:{p})" for p in names)
-    foreign = [re.compile(rf"(?<!\w)(?:{p})(?!\w)") for pack in LANGUAGES.values() for p in pack.cues.get("foreign", ())]
+    foreign = [
+        re.compile(rf"(?<!\w)(?:{p})(?!\w)") for pack in LANGUAGES.values() for p in pack.cues.get("foreign", ())
+    ]
     return re.compile(rf"(?<!\w)(?:{story})(?!\w)"), re.compile(rf"(?<!\w)(?:{place})(?!\w)"), foreign
 
 

@@ -6,9 +6,6 @@ ones (``model.json``), so these tests check what a user gets.
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 import pytest
 
 from prisonwatch.config import SEED_CORPUS_DIR, LexiconSettings

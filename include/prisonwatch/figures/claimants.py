@@ -31,7 +31,9 @@ class Mention:
 
 
 @lru_cache(maxsize=8)
-def _name_patterns(people: tuple[tuple[str, str], ...], orgs: tuple[tuple[str, str], ...]) -> list[tuple[re.Pattern[str], str, str, str]]:
+def _name_patterns(
+    people: tuple[tuple[str, str], ...], orgs: tuple[tuple[str, str], ...]
+) -> list[tuple[re.Pattern[str], str, str, str]]:
     from prisonwatch.figures.text import fold
 
     out = []
@@ -55,11 +57,15 @@ def article_mentions(
 ) -> list[Mention]:
     """Every claimant mention of an article in text order, anaphors resolved to the claimant they refer to."""
     raw: list[Mention] = []
-    for pattern, source, kind, name in _name_patterns(tuple(people.items()), tuple(organisations.items())):
+    for pattern, source, kind, _name in _name_patterns(tuple(people.items()), tuple(organisations.items())):
         haystack = text if kind == "acronym" else folded
         named = kind in ("person", "acronym") or source in NAMED_ORG_SOURCES or _is_proper(text, pattern, folded)
         for m in pattern.finditer(haystack):
-            raw.append(Mention(m.start(), m.end(), source, text[m.start() : m.end()], "org" if kind == "acronym" else kind, named))
+            raw.append(
+                Mention(
+                    m.start(), m.end(), source, text[m.start() : m.end()], "org" if kind == "acronym" else kind, named
+                )
+            )
     for pattern, source in pack.claimant_res:
         for m in pattern.finditer(folded):
             raw.append(Mention(m.start(), m.end(), source, text[m.start() : m.end()], "generic", False))
@@ -117,12 +123,16 @@ def _resolve_anaphors(text: str, folded: str, pack: LanguagePack, mentions: list
             following = folded[m.end() : m.end() + 40]
             if any(x.start >= m.end() and x.start - m.end() <= 3 for x in mentions) and not following.startswith(","):
                 continue  # 'la ONG Foro Penal': the name follows
-            head_of = re.match(r"\s+(?:de|del|da|do|of|de la|of the)\s+(?:(?:la|el|a|o|the)\s+)?(?:ong\s+|ngo\s+)?", following)
+            head_of = re.match(
+                r"\s+(?:de|del|da|do|of|de la|of the)\s+(?:(?:la|el|a|o|the)\s+)?(?:ong\s+|ngo\s+)?", following
+            )
             if head_of and any(x.start == m.end() + head_of.end() for x in mentions):
                 continue  # 'el presidente de Foro Penal', 'o presidente da ONG Foro Penal': the name is the claimant
             target = _antecedent([x for x in mentions if x.end <= m.start()], kind)
             if target is not None:
-                anaphors.append(Mention(m.start(), m.end(), target.source, text[m.start() : m.end()], "anaphor", target.named))
+                anaphors.append(
+                    Mention(m.start(), m.end(), target.source, text[m.start() : m.end()], "anaphor", target.named)
+                )
     return sorted(mentions + anaphors, key=lambda m: m.start)
 
 

@@ -34,7 +34,6 @@ from prisonwatch.models import Figure
 __all__ = ["extract_figures", "analyse_text", "NumberCase", "ClaimantOption"]
 
 
-
 @dataclass
 class ClaimantOption:
     mention: Mention | None
@@ -60,7 +59,9 @@ class NumberCase:
         return self.view.offset + self.candidate.end
 
 
-def analyse_text(text: str, language: str | None, lexicon: LexiconSettings | None = None) -> tuple[list[NumberCase], LanguagePack]:
+def analyse_text(
+    text: str, language: str | None, lexicon: LexiconSettings | None = None
+) -> tuple[list[NumberCase], LanguagePack]:
     """Every number candidate of an article with its features and claimant options (no decision yet)."""
     folded = fold(text)
     pack = pack_for(language) or pack_for(guess_language(folded))
@@ -75,7 +76,9 @@ def analyse_text(text: str, language: str | None, lexicon: LexiconSettings | Non
         for s_start, s_end in split_sentences(text[p_start:p_end]):
             offset = p_start + s_start
             sentence = text[offset : p_start + s_end]
-            views.append(SentenceView(sentence, folded[offset : offset + len(sentence)], offset, pack, len(views), p_index))
+            views.append(
+                SentenceView(sentence, folded[offset : offset + len(sentence)], offset, pack, len(views), p_index)
+            )
     cases: list[NumberCase] = []
     previous_speaker: Mention | None = None
     for index, view in enumerate(views):
@@ -96,10 +99,16 @@ def analyse_text(text: str, language: str | None, lexicon: LexiconSettings | Non
             if closer is not None:
                 case.options.append(ClaimantOption(closer, "quote", claimant_features(view, cand, closer, "quote")))
             if previous_speaker is not None:
-                case.options.append(ClaimantOption(previous_speaker, "carried", claimant_features(view, cand, previous_speaker, "carried")))
+                case.options.append(
+                    ClaimantOption(
+                        previous_speaker, "carried", claimant_features(view, cand, previous_speaker, "carried")
+                    )
+                )
             earlier = [m for m in mentions if m.end <= offset]
             if earlier and (previous_speaker is None or earlier[-1] is not previous_speaker):
-                case.options.append(ClaimantOption(earlier[-1], "article", claimant_features(view, cand, earlier[-1], "article")))
+                case.options.append(
+                    ClaimantOption(earlier[-1], "article", claimant_features(view, cand, earlier[-1], "article"))
+                )
             origin = "quoted" if closer is not None else "no_mention" if not in_sentence else "mentions"
             case.options.append(ClaimantOption(None, "none", claimant_features(view, cand, None, origin)))
             cases.append(case)
@@ -156,7 +165,7 @@ def extract_figures(
         if _points_back(case, figures):
             continue  # 'these 379 prisoners': the figure already stated
         source, source_conf, mention = choose_claimant(case, models)
-        figure = _figure(case, metric, probs[metric], source, source_conf, mention, published_iso)
+        figure = _figure(case, metric, models.calibrated(probs[metric]), source, source_conf, mention, published_iso)
         key = (metric, case.candidate.value_low, case.candidate.value_high)
         first = figures[seen[key]] if key in seen else None
         if first is not None and (first.source == source or "unattributed" in (first.source, source)):
@@ -206,7 +215,13 @@ def unnamed_claimant(view: SentenceView, cand: Candidate) -> str:
 
 
 def _figure(
-    case: NumberCase, metric: str, confidence: float, source: str, source_conf: float, mention: Mention | None, published: str | None
+    case: NumberCase,
+    metric: str,
+    confidence: float,
+    source: str,
+    source_conf: float,
+    mention: Mention | None,
+    published: str | None,
 ) -> Figure:
     view, cand = case.view, case.candidate
     cue = _metric_cue(view, cand, metric)

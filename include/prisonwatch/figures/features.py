@@ -22,7 +22,10 @@ METRIC_CUES = {"released": "released", "stock": "still_detained", "amnesty": "am
                "arrested": "arrested", "measures": "under_court_measures"}  # fmt: skip
 _QUOTES = '"'
 _RELATIVE_RE = re.compile(r"(?<!\w)(?:que|quienes|who|that|which|whom|os quais|as quais|los cuales|las cuales)(?!\w)")
-_CONTRAST_RE = re.compile(r"(?<!\w)(?:pero|but|mas|porem|however|sin embargo|no entanto|mientras|while|whereas|enquanto|aunque|although|embora)(?!\w)")
+_CONTRAST_RE = re.compile(
+    r"(?<!\w)(?:pero|but|mas|porem|however|sin embargo|no entanto|mientras|while|whereas|enquanto|aunque|although"
+    r"|embora)(?!\w)"
+)
 
 
 @dataclass
@@ -68,7 +71,19 @@ def _bucket(n: int) -> str:
 
 
 def _mag(v: int) -> str:
-    return "1" if v == 1 else "<10" if v < 10 else "<100" if v < 100 else "<1000" if v < 1000 else "<10k" if v < 10000 else "big"
+    return (
+        "1"
+        if v == 1
+        else "<10"
+        if v < 10
+        else "<100"
+        if v < 100
+        else "<1000"
+        if v < 1000
+        else "<10k"
+        if v < 10000
+        else "big"
+    )
 
 
 def number_features(
@@ -78,7 +93,12 @@ def number_features(
 
     ``context`` carries features of the article and of the previous sentence ('doc:amnesty', 'P:released').
     """
-    f: dict[str, float] = {"bias": 1.0, f"q:{cand.qualifier}": 1.0, f"kind:{cand.kind}": 1.0, f"mag:{_mag(cand.value_high)}": 1.0}
+    f: dict[str, float] = {
+        "bias": 1.0,
+        f"q:{cand.qualifier}": 1.0,
+        f"kind:{cand.kind}": 1.0,
+        f"mag:{_mag(cand.value_high)}": 1.0,
+    }
     if cand.weak:
         f["weak"] = 1.0
     if lead:
@@ -124,9 +144,11 @@ def number_features(
     before = view.folded[max(0, cand.start - 12) : cand.start]
     if re.search(r"(?:de l[oa]s|of the|d[oa]s|among the|entre l[oa]s)\s+$", before):
         f["partitive_total"] = 1.0
-    if re.match(r"\s+(?:de (?:ell[oa]s|l[oa]s)|of (?:them|whom|the)|del[ea]s|d[oa]s)\b", view.folded[cand.end : cand.end + 12]):
+    if re.match(
+        r"\s+(?:de (?:ell[oa]s|l[oa]s)|of (?:them|whom|the)|del[ea]s|d[oa]s)\b", view.folded[cand.end : cand.end + 12]
+    ):
         f["part_of"] = 1.0
-    if view.text[:cand.start].count("(") > view.text[:cand.start].count(")"):
+    if view.text[: cand.start].count("(") > view.text[: cand.start].count(")"):
         f["paren"] = 1.0
     if view.folded[: cand.start].count(_QUOTES) % 2 == 1:
         f["quoted"] = 1.0
@@ -143,7 +165,7 @@ def number_features(
         if other.end <= cand.start and other.value_high > cand.value_high:
             f["after_larger"] = 1.0
             if ":" in view.text[other.end : cand.start]:
-                f["split_after_colon"] = 1.0  # '568 presos políticos: 386 civiles y 182 militares' 
+                f["split_after_colon"] = 1.0  # '568 presos políticos: 386 civiles y 182 militares'
     if re.match(r"\s+(?:en|in|em|no|na|at)\s+[A-Z]", view.text[cand.end : cand.end + 6]):
         f["n_place"] = 1.0
     f[f"lang:{view.pack.code}"] = 1.0
@@ -202,10 +224,12 @@ def claimant_features(view: SentenceView, cand: Candidate, mention: Mention | No
     if any(0 <= a - m_end <= 45 for a, b in report):
         f["rep_after"] = 1.0
         if side == "after" and dist <= 4 and any(0 <= a - m_end <= 12 for a, b in report):
-            f["claims_this"] = 1.0  # 'not the 900 the government claims', '302, said Foro Penal' 
+            f["claims_this"] = 1.0  # 'not the 900 the government claims', '302, said Foro Penal'
     if any(0 <= m_start - b <= 12 for a, b in report):
         f["rep_before"] = 1.0
-    if any(0 <= m_start - b <= 8 for a, b in view.cues["count_noun"]) or re.match(r"'s\b", view.folded[m_end : m_end + 3]):
+    if any(0 <= m_start - b <= 8 for a, b in view.cues["count_noun"]) or re.match(
+        r"'s\b", view.folded[m_end : m_end + 3]
+    ):
         f["possessive"] = 1.0
     lo, hi = sorted((m_end, cand.start)) if side == "before" else sorted((cand.end, m_start))
     between = view.folded[lo:hi]

@@ -49,7 +49,11 @@ class LinearModel:
         return cls(tuple(data["classes"]), tuple(data["intercept"]), {k: tuple(v) for k, v in data["weights"].items()})
 
     def to_dict(self) -> dict:
-        return {"classes": list(self.classes), "intercept": list(self.intercept), "weights": {k: list(v) for k, v in sorted(self.weights.items())}}
+        return {
+            "classes": list(self.classes),
+            "intercept": list(self.intercept),
+            "weights": {k: list(v) for k, v in sorted(self.weights.items())},
+        }
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,13 @@ class FigureModels:
     claimant: LinearModel
     threshold: float  # a number is a figure when P(not a figure) is below 1 - threshold
     meta: dict
+    calibration: tuple[float, float] = (1.0, 0.0)  # Platt scaling of the metric probability
+
+    def calibrated(self, probability: float) -> float:
+        """The probability that a figure is right, as measured on writers the scorers were not trained on."""
+        a, b = self.calibration
+        p = min(max(probability, 1e-6), 1 - 1e-6)
+        return 1.0 / (1.0 + math.exp(-(a * math.log(p / (1 - p)) + b)))
 
 
 @lru_cache(maxsize=4)
@@ -69,4 +80,5 @@ def load_models(path: str | None = None) -> FigureModels:
         claimant=LinearModel.from_dict(data["claimant"]),
         threshold=float(data.get("threshold", 0.5)),
         meta=data.get("meta", {}),
+        calibration=tuple(data.get("calibration", (1.0, 0.0))),
     )

@@ -16,8 +16,12 @@ __all__ = ["Candidate", "number_candidates", "parse_number_words", "vague_mentio
 MAX_COUNT = 10_000_000  # no count of people in this story is larger: bigger numbers are money or barrels
 
 _DIGITS_RE = re.compile(r"(?<![\w$€£:/])\d{1,3}(?:(?:[.,]|\s)\d{3})+(?![\d])|(?<![\w$€£:/])\d+(?:[.,]\d+)?(?![\d])")
-_AFTER_NOT_COUNT_RE = re.compile(r"^(?:\s*(?:%|por\s*ciento|per\s*cent|percent)|[:/]\d|h\d|\s*h\b|[ºª°]|st\b|nd\b|rd\b|th\b|-?\s*(?:year|año|ano)s?-old)")
-_BEFORE_NOT_COUNT_RE = re.compile(r"(?:\$|€|£|us\$|usd|nº|n\.º|no\.|#|art\.|articulo|article|artigo|ley|law|lei|zona|yare|rodeo|km)\s*$")
+_AFTER_NOT_COUNT_RE = re.compile(
+    r"^(?:\s*(?:%|por\s*ciento|per\s*cent|percent)|[:/]\d|h\d|\s*h\b|[ºª°]|st\b|nd\b|rd\b|th\b|-?\s*(?:year|año|ano)s?-old)"
+)
+_BEFORE_NOT_COUNT_RE = re.compile(
+    r"(?:\$|€|£|us\$|usd|nº|n\.º|no\.|#|art\.|articulo|article|artigo|ley|law|lei|zona|yare|rodeo|km)\s*$"
+)
 
 
 @dataclass
@@ -92,11 +96,17 @@ def number_candidates(sentence: str, folded: str, pack: LanguagePack) -> list[Ca
             integer = value == int(value)
         if not integer or value > MAX_COUNT or value == 0:
             continue
-        if _AFTER_NOT_COUNT_RE.match(folded[end : end + 14]) or _BEFORE_NOT_COUNT_RE.search(folded[max(0, m.start() - 10) : m.start()]):
+        if _AFTER_NOT_COUNT_RE.match(folded[end : end + 14]) or _BEFORE_NOT_COUNT_RE.search(
+            folded[max(0, m.start() - 10) : m.start()]
+        ):
             continue
         if re.fullmatch(r"(?:19|20)\d\d", m.group(0)):
             continue  # a year
-        found.append(Candidate(m.start(), end, m.start(), end, int(value), int(value), "exact", sentence[m.start() : end], "digits"))
+        found.append(
+            Candidate(
+                m.start(), end, m.start(), end, int(value), int(value), "exact", sentence[m.start() : end], "digits"
+            )
+        )
         taken.append((m.start(), end))
 
     collective = "|".join(sorted(pack.collectives, key=len, reverse=True))
@@ -107,7 +117,19 @@ def number_candidates(sentence: str, folded: str, pack: LanguagePack) -> list[Ca
         value, qualifier = pack.collectives[m.group(2)]
         if m.group(1):  # 'two dozen' is 24
             value *= pack.number_words[m.group(1)]
-        found.append(Candidate(m.start(), m.end(), m.start(), m.end(), value, value, qualifier, sentence[m.start() : m.end()], "collective"))
+        found.append(
+            Candidate(
+                m.start(),
+                m.end(),
+                m.start(),
+                m.end(),
+                value,
+                value,
+                qualifier,
+                sentence[m.start() : m.end()],
+                "collective",
+            )
+        )
         taken.append((m.start(), m.end()))
 
     for m in pack.number_word_re.finditer(folded):
@@ -124,7 +146,9 @@ def number_candidates(sentence: str, folded: str, pack: LanguagePack) -> list[Ca
             article = re.search(r"(?:^|\s)(a|one|un|una|um|uma)\s+$", folded[max(0, start - 5) : start])
             if not article:
                 continue
-        found.append(Candidate(start, m.end(), start, m.end(), value, value, "exact", sentence[start : m.end()], "words", weak))
+        found.append(
+            Candidate(start, m.end(), start, m.end(), value, value, "exact", sentence[start : m.end()], "words", weak)
+        )
         taken.append((start, m.end()))
 
     found.sort(key=lambda c: c.start)
@@ -160,7 +184,9 @@ def _join_ranges(sentence: str, folded: str, cands: list[Candidate], pack: Langu
         if i + 1 < len(cands):
             b = cands[i + 1]
             gap = folded[a.end : b.start]
-            opened = re.search(rf"(?<!\w)(?:{opens})\s+(?:(?:los|las|os|as|the)\s+)?$", folded[max(0, a.start - 12) : a.start])
+            opened = re.search(
+                rf"(?<!\w)(?:{opens})\s+(?:(?:los|las|os|as|the)\s+)?$", folded[max(0, a.start - 12) : a.start]
+            )
             join = re.fullmatch(rf"\s*(?:{joins})\s*(?:(?:{hedge_words})\s+)?", gap)
             dash = re.fullmatch(r"\s*(?:-|to|a)\s*", gap)
             if join and (opened or dash) and b.value_low > a.value_low and not a.weak:

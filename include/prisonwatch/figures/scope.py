@@ -23,7 +23,9 @@ _STOCK_METRICS = ("still_detained", "under_court_measures")
 _THAT_RE = re.compile(r"(?<!\w)(?:that|que)(?!\w)")
 
 
-def figure_scope(view: SentenceView, cand: Candidate, metric: str, published: date | None) -> tuple[str, str, str | None]:
+def figure_scope(
+    view: SentenceView, cand: Candidate, metric: str, published: date | None
+) -> tuple[str, str, str | None]:
     """(scope phrase, scope kind, as_of ISO date or None) for one figure."""
     start, end = _region(view, cand)
     folded = view.folded
@@ -50,11 +52,18 @@ def figure_scope(view: SentenceView, cand: Candidate, metric: str, published: da
     if total or as_of:
         return "", "cumulative", as_of
     if day:
-        return view.text[day.start() : day.end()], "event", as_of or _holiday(folded[day.start() : day.end()], published)
+        return (
+            view.text[day.start() : day.end()],
+            "event",
+            as_of or _holiday(folded[day.start() : day.end()], published),
+        )
     return "", "event", as_of
 
 
-_HOLIDAYS = ((re.compile(r"christmas|navidad|natal|nochebuena"), 12, 25), (re.compile(r"new year|ano nuevo|ano novo"), 1, 1))
+_HOLIDAYS = (
+    (re.compile(r"christmas|navidad|natal|nochebuena"), 12, 25),
+    (re.compile(r"new year|ano nuevo|ano novo"), 1, 1),
+)
 
 
 def _holiday(phrase: str, published: date | None) -> str | None:
