@@ -486,12 +486,6 @@ def test_verb_forms_and_periphrases_name_the_metric(text: str, language: str, me
     assert one(text, language).metric == metric
 
 
-def test_a_table_as_prose_gives_one_figure_per_row_with_the_headings_metric_and_source() -> None:
-    text = "Presos políticos por estado (Foro Penal): Zulia: 45; Lara: 30; Táchira: 28."
-    got = [(f.metric, f.value_low, f.source) for f in extract_figures(text, language="es")]
-    assert got == [("still_detained", v, "foro_penal") for v in (45, 30, 28)]
-
-
 def test_a_short_acronym_in_the_lexicon_matches_only_in_capitals() -> None:
     assert one("The UN said 45 prisoners were freed.", "en").source == "un"
     assert one("Un total de 45 presos fueron excarcelados, dijo un abogado.", "es").source == "unattributed"

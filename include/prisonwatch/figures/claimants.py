@@ -108,7 +108,7 @@ def _longest_first(mentions: list[Mention]) -> list[Mention]:
 def _after_outlet(folded: str, mention: Mention, pack: LanguagePack) -> bool:
     """'la cadena VTV', 'told the news site TalCual': the outlet, not the claimant."""
     before = folded[max(0, mention.start - 30) : mention.start]
-    return bool(re.search(rf"(?:{pack.outlet_re.pattern})\s*,?\s*$", before)) or bool(
+    return bool(re.search(rf"(?:{pack.outlet_re.pattern})\s*$", before)) or bool(
         pack.outlet_re.fullmatch(folded[mention.start : mention.end])
     )
 

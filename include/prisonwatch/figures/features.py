@@ -114,10 +114,13 @@ def number_features(
     relative = _RELATIVE_RE.search(view.folded, cand.end, min(c_end, cand.end + 40))
     relative_at = relative.start() if relative else None
     nearest: dict[str, tuple[int, str]] = {}
-    for name, spans in view.cues.items():
+    modal_ends = [b for x in ("hypothetical", "demand") for _a, b in view.cues[x]]
+    for cue_name, spans in view.cues.items():
         for a, b in spans:
             if a >= cand.number_start and b <= cand.number_end:
                 continue
+            # 'serán excarcelados', 'could be freed', 'pidió la liberación de': a cue under a modal is no event
+            name = f"{cue_name}~modal" if cue_name in METRIC_CUES and any(0 <= a - e <= 12 for e in modal_ends) else cue_name
             same_clause = c_start <= a < c_end
             if b <= cand.start:
                 dist = first - view.token_at(max(a, b - 1))

@@ -248,6 +248,9 @@ PACK = LanguagePack(
         ),
         "demand": (r"call(?:ed|ing|s)? for", r"demand\w*", r"urg\w+", r"ask\w* for", r"press\w* for", r"push\w* for"),
         "hypothetical": (
+            r"must be",
+            r"should be",
+            r"have to be",
             r"could",
             r"would",
             r"might",

@@ -266,6 +266,9 @@ PACK = LanguagePack(
         ),
         "demand": (r"pid\w+", r"exig\w+", r"reclam\w+", r"solicit\w+", r"urg\w+ a", r"llam\w+ a liberar"),
         "hypothetical": (
+            r"deben? ser",
+            r"deberian? ser",
+            r"tienen que ser",
             r"podrian?",
             r"podra[n]?",
             r"seria[n]?",

@@ -250,6 +250,10 @@ PACK = LanguagePack(
         ),
         "demand": (r"ped\w+", r"exig\w+", r"reivindic\w+", r"cobr\w+", r"reclam\w+"),
         "hypothetical": (
+            r"devem ser",
+            r"deveriam ser",
+            r"tem de ser",
+            r"tem que ser",
             r"poderi\w+",
             r"poder[aã]o?",
             r"seria[m]?",

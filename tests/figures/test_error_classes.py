@@ -1,0 +1,161 @@
+"""The error classes figure extraction is known for, each in the project's own words, in es, en and pt.
+
+Relevance of whole articles; Portuguese words that look like numbers; metric confusions; breakdowns; vague
+quantities; claimants behind appositions, inserted clauses, anaphora and outlets; one claim stated twice; counts of
+people who are not prisoners.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from prisonwatch.config import load_settings
+from prisonwatch.figures import extract_figures
+from prisonwatch.relevance import assess_relevance
+from prisonwatch.vocab import SCORED_METRICS
+
+
+def scored(text: str, language: str) -> list[tuple[str, int, str]]:
+    return [(f.metric, f.value_low, f.source) for f in extract_figures(text, language=language) if f.metric in SCORED_METRICS]
+
+
+# ----------------------------------------------------------------------------- relevance of the whole article
+@pytest.mark.parametrize(
+    ("text", "relevant"),
+    [
+        # Venezuela only implicit: the country as 'el país', its prisons and its claimants
+        (
+            "Foro Penal confirmó la excarcelación de 40 presos políticos del Rodeo I. La ONG dijo que en el país "
+            "siguen detenidas más de 800 personas por razones políticas.",
+            True,
+        ),
+        (
+            "The Penal Forum said 52 political prisoners walked out of Tocorón overnight. The group counts 870 "
+            "people still behind bars for political reasons.",
+            True,
+        ),
+        (
+            "O Foro Penal confirmou a soltura de 30 presos políticos do Helicoide. A entidade estima que 850 "
+            "continuam atrás das grades.",
+            True,
+        ),
+        # another country's prisoners
+        (
+            "Nicaragua excarceló a 135 presos políticos y los envió a Guatemala. La oposición nicaragüense dijo que "
+            "en Nicaragua quedan más de 70 presos políticos. Nicaragua no dio nombres.",
+            False,
+        ),
+        # a Venezuelan story about something else
+        (
+            "Venezuela's oil exports rose to 900,000 barrels a day in January, PDVSA said. Venezuelan crude went "
+            "mostly to Asia.",
+            False,
+        ),
+    ],
+)
+def test_relevance_is_decided_from_the_whole_article(text: str, relevant: bool) -> None:
+    got, reason = assess_relevance("", text, "", load_settings().relevance)
+    assert got is relevant, reason
+
+
+# ----------------------------------------------------------------------------- Portuguese words that are not numbers
+def test_portuguese_dos_and_das_are_no_numbers() -> None:
+    figures = scored("A maioria dos presos políticos continua no Rodeo I, segundo o Foro Penal.", "pt")
+    assert all(value != 2 for _m, value, _s in figures)
+
+
+def test_portuguese_thousands_and_mil_multipliers() -> None:
+    assert scored("Cerca de 1,2 mil presos políticos continuam detidos, segundo a ONU.", "pt") == [
+        ("still_detained", 1200, "un")
+    ]
+    assert scored("O Foro Penal contabiliza 1.085 presos políticos.", "pt") == [("still_detained", 1085, "foro_penal")]
+
+
+# ----------------------------------------------------------------------------- metric confusion
+@pytest.mark.parametrize(
+    ("text", "language", "metric", "value"),
+    [
+        ("Un total de 350 presos políticos excarcelados desde enero, según Foro Penal.", "es", "released", 350),
+        ("More than 2,400 people were arrested after the July 2024 election.", "en", "arrested", 2400),
+        ("Mais de 2.400 pessoas foram detidas depois da eleição de julho de 2024.", "pt", "arrested", 2400),
+        ("Siguen presos 820 opositores, según el Foro Penal.", "es", "still_detained", 820),
+    ],
+)
+def test_the_metric_follows_the_verb_and_the_head_noun(text: str, language: str, metric: str, value: int) -> None:
+    assert [(m, v) for m, v, _s in scored(text, language)] == [(metric, value)]
+
+
+# ----------------------------------------------------------------------------- breakdowns and vague quantities
+@pytest.mark.parametrize(
+    ("text", "language", "kept"),
+    [
+        ("Foro Penal contabiliza 806 presos políticos, entre ellos 105 mujeres y 85 extranjeros.", "es", [806]),
+        ("Of the 1,085 political prisoners Foro Penal lists, 95 are women and 12 are teenagers.", "en", [1085]),
+        ("O Foro Penal registra 800 presos políticos: 630 civis e 170 militares.", "pt", [800]),
+    ],
+)
+def test_breakdowns_are_not_headline_figures(text: str, language: str, kept: list[int]) -> None:
+    assert [v for _m, v, _s in scored(text, language)] == kept
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Cientos de presos políticos siguen en las cárceles venezolanas.", "es"),
+        ("Thousands of people were detained after the election.", "en"),
+        ("Centenas de presos políticos aguardam a anistia.", "pt"),
+    ],
+)
+def test_vague_quantities_are_not_figures(text: str, language: str) -> None:
+    assert scored(text, language) == []
+
+
+# ----------------------------------------------------------------------------- who claims it
+@pytest.mark.parametrize(
+    ("text", "language", "source"),
+    [
+        # an apposition between the claimant and its verb
+        ("Foro Penal, la ONG que lleva el registro desde 2014, contabiliza 1.003 presos políticos.", "es", "foro_penal"),
+        ("Provea, a rights group founded in 1988, said 64 people were arrested in January.", "en", "provea"),
+        ("O Foro Penal, principal ONG do país na defesa dos presos, contabiliza 777 presos políticos.", "pt", "foro_penal"),
+        # the outlet is where the claim appeared, not who made it
+        ("Según informó la cadena VTV, Jorge Rodríguez comunicó la excarcelación de 116 personas.", "es", "government"),
+        ("Diosdado Cabello told state broadcaster VTV that 420 detainees had been released.", "en", "government"),
+        ("Segundo informou a emissora VTV, Jorge Rodríguez anunciou a soltura de 116 pessoas.", "pt", "government"),
+    ],
+)
+def test_the_claimant_is_found_past_appositions_and_outlets(text: str, language: str, source: str) -> None:
+    assert [s for _m, _v, s in scored(text, language)] == [source]
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Foro Penal publicó su balance el lunes. Según la organización, 230 presos fueron excarcelados.", "es"),
+        ("Foro Penal released its count on Monday. The group said 230 prisoners had been freed.", "en"),
+        ("O Foro Penal divulgou o seu balanço na segunda. Segundo a entidade, 230 presos foram soltos.", "pt"),
+    ],
+)
+def test_an_anaphor_refers_back_to_the_claimant_named_before(text: str, language: str) -> None:
+    assert scored(text, language) == [("released", 230, "foro_penal")]
+
+
+# ----------------------------------------------------------------------------- one claim, not people in prison
+def test_one_claim_stated_twice_in_an_article_is_one_figure() -> None:
+    text = (
+        "Foro Penal contabiliza 806 presos políticos en Venezuela.\n\n"
+        "La ONG insistió en que los 806 presos políticos deben ser liberados. Son 806 personas, recordó Romero."
+    )
+    assert [v for _m, v, _s in scored(text, "es")].count(806) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Unas 300 familias de presos políticos hicieron vigilia frente al Rodeo I.", "es"),
+        ("About 250 Venezuelan migrants held in El Salvador's CECOT prison were flown back to Caracas.", "en"),
+        ("Mais de 200 familiares de presos políticos fizeram uma vigília em Caracas.", "pt"),
+    ],
+)
+def test_counts_of_people_who_are_not_prisoners_of_the_story_are_not_figures(text: str, language: str) -> None:
+    assert scored(text, language) == []
