@@ -16,7 +16,11 @@ from prisonwatch.vocab import SCORED_METRICS
 
 
 def scored(text: str, language: str) -> list[tuple[str, int, str]]:
-    return [(f.metric, f.value_low, f.source) for f in extract_figures(text, language=language) if f.metric in SCORED_METRICS]
+    return [
+        (f.metric, f.value_low, f.source)
+        for f in extract_figures(text, language=language)
+        if f.metric in SCORED_METRICS
+    ]
 
 
 # ----------------------------------------------------------------------------- relevance of the whole article
@@ -115,9 +119,17 @@ def test_vague_quantities_are_not_figures(text: str, language: str) -> None:
     ("text", "language", "source"),
     [
         # an apposition between the claimant and its verb
-        ("Foro Penal, la ONG que lleva el registro desde 2014, contabiliza 1.003 presos políticos.", "es", "foro_penal"),
+        (
+            "Foro Penal, la ONG que lleva el registro desde 2014, contabiliza 1.003 presos políticos.",
+            "es",
+            "foro_penal",
+        ),
         ("Provea, a rights group founded in 1988, said 64 people were arrested in January.", "en", "provea"),
-        ("O Foro Penal, principal ONG do país na defesa dos presos, contabiliza 777 presos políticos.", "pt", "foro_penal"),
+        (
+            "O Foro Penal, principal ONG do país na defesa dos presos, contabiliza 777 presos políticos.",
+            "pt",
+            "foro_penal",
+        ),
         # the outlet is where the claim appeared, not who made it
         ("Según informó la cadena VTV, Jorge Rodríguez comunicó la excarcelación de 116 personas.", "es", "government"),
         ("Diosdado Cabello told state broadcaster VTV that 420 detainees had been released.", "en", "government"),

@@ -120,7 +120,11 @@ def number_features(
             if a >= cand.number_start and b <= cand.number_end:
                 continue
             # 'serán excarcelados', 'could be freed', 'pidió la liberación de': a cue under a modal is no event
-            name = f"{cue_name}~modal" if cue_name in METRIC_CUES and any(0 <= a - e <= 12 for e in modal_ends) else cue_name
+            name = (
+                f"{cue_name}~modal"
+                if cue_name in METRIC_CUES and any(0 <= a - e <= 12 for e in modal_ends)
+                else cue_name
+            )
             same_clause = c_start <= a < c_end
             if b <= cand.start:
                 dist = first - view.token_at(max(a, b - 1))
