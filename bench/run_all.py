@@ -613,6 +613,14 @@ def section_figures(bench: Bench) -> None:
         spread(traf, 1000, " ms"),
         f"figures = {ratio:.2f}× extraction",
     )
+    load = []
+    for _ in range(3):  # in a fresh process each time, as a task would pay it
+        probe = "import time; t = time.perf_counter(); from prisonwatch.figures.model import load_models; "
+        probe += "load_models(); print(time.perf_counter() - t)"
+        out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+        load.append(float(out.stdout.strip()))
+    bench.add("figures", "scorer load (import + model file, fresh process)", statistics.median(load) * 1000, "ms",
+              spread(load, 1000, " ms"), "target ≤ 500 ms")  # fmt: skip
 
 
 def section_store(bench: Bench) -> None:

@@ -12,12 +12,18 @@ from prisonwatch.models import Article, Figure
 
 def analyse_article(article: Article, settings: Settings) -> list[Figure]:
     """Set the article's relevance (and its reason) and return its figures; an irrelevant one yields none."""
+    judge_relevance(article, settings)
+    return figures_for_article(article, settings)
+
+
+def judge_relevance(article: Article, settings: Settings) -> bool:
+    """Set (and return) whether the article is about the story, with the reason in plain words."""
     from prisonwatch.relevance import assess_relevance
 
     article.relevant, article.relevance_reason = assess_relevance(
         article.title, article.text, article.language, settings.relevance
     )
-    return figures_for_article(article, settings)
+    return article.relevant
 
 
 def figures_for_article(article: Article, settings: Settings) -> list[Figure]:

@@ -199,7 +199,7 @@ def fetch_articles(batch: dict[str, Any], settings: Settings, run_id: str) -> di
     article, staged for :func:`extract_figures_step`). Each page keeps its own time budget.
     """
     from prisonwatch import articles
-    from prisonwatch.analysis import analyse_article
+    from prisonwatch.analysis import judge_relevance
     from prisonwatch.fetch import FetchError, HttpClient
 
     feed_name = batch["feed"]
@@ -225,14 +225,13 @@ def fetch_articles(batch: dict[str, Any], settings: Settings, run_id: str) -> di
 
     def analyse(article: Article) -> None:
         counts["snippets" if article.text_source == "feed_snippet" else "fetched"] += 1
+        counts["irrelevant"] += 0 if judge_relevance(article, settings) else 1
+        out.append(article.to_dict())
         try:
-            figs = analyse_article(article, settings)
+            figs = figures_for_article(article, settings)
         except Exception:  # left to extract_figures_step, which records the failure
             log.exception("figures failed for %s; extract_figures will retry", article.url)
-            out.append(article.to_dict())
             return
-        counts["irrelevant"] += 0 if article.relevant else 1
-        out.append(article.to_dict())
         counts["figures"] += len(figs)
         figure_rows.append(_figure_row(article, figs))
 

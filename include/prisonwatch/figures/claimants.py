@@ -31,20 +31,28 @@ class Mention:
 
 
 @lru_cache(maxsize=8)
-def _name_patterns(
+def _name_index(
     people: tuple[tuple[str, str], ...], orgs: tuple[tuple[str, str], ...]
-) -> list[tuple[re.Pattern[str], str, str, str]]:
+) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None, dict[str, tuple[str, str]]]:
+    """One pattern for every folded name, one for acronyms as written ('UN' is not 'un'), and name → (source, kind)."""
     from prisonwatch.figures.text import fold
 
-    out = []
+    table: dict[str, tuple[str, str]] = {}
+    acronyms: list[str] = []
     for name, source in people:
-        out.append((re.compile(rf"(?<!\w){re.escape(fold(name))}(?!\w)"), source, "person", fold(name)))
+        table.setdefault(fold(name), (source, "person"))
     for name, source in orgs:
-        if _is_acronym(name):  # 'UN', 'ONU', 'JEP' are matched as written: 'un' is an article
-            out.append((re.compile(rf"(?<!\w){re.escape(name)}(?!\w)"), source, "acronym", name))
+        if _is_acronym(name):
+            acronyms.append(name)
+            table.setdefault(name, (source, "acronym"))
         else:
-            out.append((re.compile(rf"(?<!\w){re.escape(fold(name))}(?!\w)"), source, "org", fold(name)))
-    return out
+            table.setdefault(fold(name), (source, "org"))
+    folded_names = sorted((n for n, (_s, k) in table.items() if k != "acronym"), key=len, reverse=True)
+
+    def alternation(names: list[str]) -> re.Pattern[str] | None:
+        return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, names)) + r")(?!\w)") if names else None
+
+    return alternation(folded_names), alternation(sorted(acronyms, key=len, reverse=True)), table
 
 
 def _is_acronym(name: str) -> bool:
@@ -57,18 +65,16 @@ def article_mentions(
 ) -> list[Mention]:
     """Every claimant mention of an article in text order, anaphors resolved to the claimant they refer to."""
     raw: list[Mention] = []
-    for pattern, source, kind, _name in _name_patterns(tuple(people.items()), tuple(organisations.items())):
-        haystack = text if kind == "acronym" else folded
-        named = kind in ("person", "acronym") or source in NAMED_ORG_SOURCES or _is_proper(text, pattern, folded)
-        for m in pattern.finditer(haystack):
-            raw.append(
-                Mention(
-                    m.start(), m.end(), source, text[m.start() : m.end()], "org" if kind == "acronym" else kind, named
-                )
-            )
-    for pattern, source in pack.claimant_res:
-        for m in pattern.finditer(folded):
-            raw.append(Mention(m.start(), m.end(), source, text[m.start() : m.end()], "generic", False))
+    names_re, acronyms_re, table = _name_index(tuple(people.items()), tuple(organisations.items()))
+    for pattern, haystack in ((names_re, folded), (acronyms_re, text)):
+        for m in pattern.finditer(haystack) if pattern else ():
+            source, kind = table[m.group(0)]
+            named = kind in ("person", "acronym") or source in NAMED_ORG_SOURCES or text[m.start()].isupper()
+            kind = "org" if kind == "acronym" else kind
+            raw.append(Mention(m.start(), m.end(), source, text[m.start() : m.end()], kind, named))
+    for m in pack.claimants_re.finditer(folded):
+        source = pack.claimant_sources[int(m.lastgroup[1:])]
+        raw.append(Mention(m.start(), m.end(), source, text[m.start() : m.end()], "generic", False))
     # surnames of people named in full earlier: 'Romero' after 'Alfredo Romero'
     for full, source in people.items():
         parts = full.split()
@@ -91,11 +97,6 @@ def article_mentions(
     return _resolve_anaphors(text, folded, pack, mentions)
 
 
-def _is_proper(text: str, pattern: re.Pattern[str], folded: str) -> bool:
-    m = pattern.search(folded)
-    return bool(m) and text[m.start()].isupper()
-
-
 def _longest_first(mentions: list[Mention]) -> list[Mention]:
     """Overlapping mentions: the longest wins ('Comité por la Libertad de los Presos Políticos' over 'Presos')."""
     out: list[Mention] = []
@@ -116,23 +117,24 @@ def _after_outlet(folded: str, mention: Mention, pack: LanguagePack) -> bool:
 def _resolve_anaphors(text: str, folded: str, pack: LanguagePack, mentions: list[Mention]) -> list[Mention]:
     """Add the anaphors of the article, each resolved to the last fitting claimant named before it."""
     anaphors: list[Mention] = []
-    for pattern, kind in pack.anaphor_res:
-        for m in pattern.finditer(folded):
-            if any(o.start <= m.start() < o.end or m.start() <= o.start < m.end() for o in mentions):
-                continue  # part of a name: 'el Foro Penal', 'la ONG Provea'
-            following = folded[m.end() : m.end() + 40]
-            if any(x.start >= m.end() and x.start - m.end() <= 3 for x in mentions) and not following.startswith(","):
-                continue  # 'la ONG Foro Penal': the name follows
-            head_of = re.match(
-                r"\s+(?:de|del|da|do|of|de la|of the)\s+(?:(?:la|el|a|o|the)\s+)?(?:ong\s+|ngo\s+)?", following
+    kinds = list(pack.anaphors.values())
+    for m in pack.anaphors_re.finditer(folded):
+        kind = kinds[int(m.lastgroup[1:])]
+        if any(o.start <= m.start() < o.end or m.start() <= o.start < m.end() for o in mentions):
+            continue  # part of a name: 'el Foro Penal', 'la ONG Provea'
+        following = folded[m.end() : m.end() + 40]
+        if any(x.start >= m.end() and x.start - m.end() <= 3 for x in mentions) and not following.startswith(","):
+            continue  # 'la ONG Foro Penal': the name follows
+        head_of = re.match(
+            r"\s+(?:de|del|da|do|of|de la|of the)\s+(?:(?:la|el|a|o|the)\s+)?(?:ong\s+|ngo\s+)?", following
+        )
+        if head_of and any(x.start == m.end() + head_of.end() for x in mentions):
+            continue  # 'el presidente de Foro Penal', 'o presidente da ONG Foro Penal': the name is the claimant
+        target = _antecedent([x for x in mentions if x.end <= m.start()], kind)
+        if target is not None:
+            anaphors.append(
+                Mention(m.start(), m.end(), target.source, text[m.start() : m.end()], "anaphor", target.named)
             )
-            if head_of and any(x.start == m.end() + head_of.end() for x in mentions):
-                continue  # 'el presidente de Foro Penal', 'o presidente da ONG Foro Penal': the name is the claimant
-            target = _antecedent([x for x in mentions if x.end <= m.start()], kind)
-            if target is not None:
-                anaphors.append(
-                    Mention(m.start(), m.end(), target.source, text[m.start() : m.end()], "anaphor", target.named)
-                )
     return sorted(mentions + anaphors, key=lambda m: m.start)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from prisonwatch.config import LexiconSettings, load_settings
 from prisonwatch.figures.boilerplate import is_boilerplate
@@ -20,6 +21,7 @@ from prisonwatch.figures.claimants import Mention, article_mentions
 from prisonwatch.figures.features import (
     METRIC_CUES,
     SentenceView,
+    article_cues,
     claimant_features,
     context_features,
     number_features,
@@ -66,10 +68,11 @@ def analyse_text(
     folded = fold(text)
     pack = pack_for(language) or pack_for(guess_language(folded))
     assert pack is not None
-    lex = lexicon if lexicon is not None else load_settings().lexicon
+    lex = lexicon if lexicon is not None else _configured_lexicon()
     mentions = article_mentions(text, folded, pack, lex.people, lex.organisations)
     views: list[SentenceView] = []
     paragraphs = split_paragraphs(text)
+    cues = article_cues(folded, pack)
     for p_index, (p_start, p_end) in enumerate(paragraphs):
         if is_boilerplate(folded[p_start:p_end]):
             continue  # 'Lee también: …', a caption, a share bar
@@ -77,7 +80,15 @@ def analyse_text(
             offset = p_start + s_start
             sentence = text[offset : p_start + s_end]
             views.append(
-                SentenceView(sentence, folded[offset : offset + len(sentence)], offset, pack, len(views), p_index)
+                SentenceView(
+                    sentence,
+                    folded[offset : offset + len(sentence)],
+                    offset,
+                    pack,
+                    len(views),
+                    p_index,
+                    article_cues=cues,
+                )
             )
     cases: list[NumberCase] = []
     previous_speaker: Mention | None = None
@@ -116,6 +127,12 @@ def analyse_text(
             speakers = [m for m in in_sentence if _speaks(view, m)]
             previous_speaker = speakers[-1] if speakers else in_sentence[-1]
     return cases, pack
+
+
+@lru_cache(maxsize=1)
+def _configured_lexicon() -> LexiconSettings:
+    """The configured claimant names, read once per process when a caller passes none."""
+    return load_settings().lexicon
 
 
 def _quote_closer(folded: str, paragraph: tuple[int, int], position: int, mentions: list[Mention]) -> Mention | None:

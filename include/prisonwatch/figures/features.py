@@ -40,13 +40,22 @@ class SentenceView:
     paragraph: int
     tokens: list[tuple[int, int]] = field(default_factory=list)
     cues: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    # lexicon matches of the whole article (class → spans), matched once and sliced per sentence
+    article_cues: dict[str, list[tuple[int, int]]] | None = None
 
     def __post_init__(self) -> None:
         self.tokens = [(m.start(), m.end()) for m in TOKEN_RE.finditer(self.folded)]
         self.starts = [t[0] for t in self.tokens]
-        for name in CUE_CLASSES:
-            self.cues[name] = [(m.start(), m.end()) for m in self.pack.cue_res[name].finditer(self.folded)]
-        self.according = [(m.start(), m.end()) for m in self.pack.according_re.finditer(self.folded)]
+        if self.article_cues is None:
+            self.article_cues = article_cues(self.folded, self.pack)
+            base = 0
+        else:
+            base = self.offset
+        end = base + len(self.folded)
+        for name, spans in self.article_cues.items():
+            self.cues[name] = [(a - base, b - base) for a, b in spans if base <= a and b <= end]
+        self.according = self.cues.pop("according")
+        self.article_cues = None
 
     def token_at(self, position: int) -> int:
         """Index of the token that starts at or before a character position."""
@@ -64,6 +73,13 @@ class SentenceView:
             a, b = self.tokens[index]
             return self.folded[a:b]
         return "<s>" if index < 0 else "</s>"
+
+
+def article_cues(folded: str, pack: LanguagePack) -> dict[str, list[tuple[int, int]]]:
+    """Every lexicon class's matches in a (folded) text, and the 'according to' phrases."""
+    out = {name: [(m.start(), m.end()) for m in pack.cue_res[name].finditer(folded)] for name in CUE_CLASSES}
+    out["according"] = [(m.start(), m.end()) for m in pack.according_re.finditer(folded)]
+    return out
 
 
 def _bucket(n: int) -> str:

@@ -125,8 +125,22 @@ class LanguagePack:
         return [(_compile((p,)), kind) for p, kind in self.anaphors.items()]
 
     @cached_property
-    def claimant_res(self) -> list[tuple[re.Pattern[str], str]]:
-        return [(_compile((p,)), source) for p, source in self.claimant_phrases.items()]
+    def anaphors_re(self) -> re.Pattern[str]:
+        """Every anaphor in one pattern; the name of the group that matched indexes its kind."""
+        order = sorted(enumerate(self.anaphors), key=lambda ip: len(ip[1]), reverse=True)
+        return re.compile(r"(?<!\w)(?:" + "|".join(f"(?P<a{i}>{p})" for i, p in order) + r")(?!\w)")
+
+    @cached_property
+    def claimant_sources(self) -> list[str]:
+        return list(self.claimant_phrases.values())
+
+    @cached_property
+    def claimants_re(self) -> re.Pattern[str]:
+        """Every generic claimant phrase in one pattern; the name of the group that matched indexes its source."""
+        # longer patterns first: 'el gobierno de Estados Unidos' before 'el gobierno'
+        order = sorted(enumerate(self.claimant_phrases), key=lambda ip: len(ip[1]), reverse=True)
+        alts = [f"(?P<c{i}>{p})" for i, p in order]
+        return re.compile(r"(?<!\w)(?:" + "|".join(alts) + r")(?!\w)")
 
     @cached_property
     def day_re(self) -> re.Pattern[str]:
