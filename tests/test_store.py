@@ -403,3 +403,30 @@ def test_a_value_stated_again_widens_its_dates_and_keeps_the_latest_figure(tmp_p
         )
         assert db.con.execute("SELECT count(*) FROM source_values").fetchall()[0][0] == 3
         assert db._rows("SELECT figure_id FROM v_source_values") == [{"figure_id": row["figure_id"]}]
+
+
+def test_a_figure_below_the_confidence_threshold_is_held_for_review_and_raises_no_flag(tmp_path: Path) -> None:
+    settings = Settings()
+    settings.flags.min_confidence = 0.7
+    sure = figure("released", 302, "foro_penal", start=0)
+    doubtful = figure("released", 900, "government", start=40)
+    doubtful.confidence = 0.55
+    with store.open_store(tmp_path / "pw.duckdb") as db:
+        db.ingest_batch(
+            "run-1", polls=[], articles=[(article("https://n.example/1", "Counts", "2026-01-30"), [sure, doubtful])],
+            errors=[], settings=settings,
+        )  # fmt: skip
+        flags = db.flags()
+        assert [(f["type"], f["new"]["value_low"]) for f in flags] == [("new_figure", 302)]
+        assert all(e["value_low"] != 900 for f in flags for e in f["previous"])
+        review = db.figures(below_confidence=settings.flags.min_confidence)
+        assert [(r["value_low"], r["confidence"]) for r in review] == [(900, 0.55)]
+        assert db.report_data()["counts"]["figures_for_review"] == 1
+        # a later, confident figure is never set against the doubtful one either
+        later = figure("released", 310, "government", start=0)
+        db.ingest_batch(
+            "run-2", polls=[], articles=[(article("https://n.example/2", "More", "2026-01-31"), [later])],
+            errors=[], settings=settings,
+        )  # fmt: skip
+        (new,) = [f for f in db.flags() if f["new"]["value_low"] == 310]
+        assert new["type"] == "new_figure" and new["previous"] == []  # not "changed from 900"

@@ -36,8 +36,13 @@ def register(subparsers: Any) -> None:
     )
     p.set_defaults(func=cmd_flags)
 
-    p = subparsers.add_parser("figures", help="list the stored figures of one metric")
-    p.add_argument("--metric", required=True, choices=METRICS)
+    p = subparsers.add_parser("figures", help="list the stored figures of one metric, or those held for review")
+    p.add_argument("--metric", choices=METRICS, help="the metric (required unless --review)")
+    p.add_argument(
+        "--review",
+        action="store_true",
+        help="only figures whose confidence is below flags.min_confidence: stored, but raising no flag",
+    )
     p.add_argument("--source", choices=SOURCES, help="only figures attributed to this source")
     p.add_argument("--db", help="DuckDB database (default: the configured one)")
     p.add_argument("--format", choices=["table", "json", "csv"], default="table")
@@ -132,13 +137,21 @@ def figures_csv(rows: list[dict[str, Any]]) -> str:
 
 
 def cmd_figures(args: argparse.Namespace) -> int:
+    from prisonwatch.cli import settings_from_args
+
+    if not args.metric and not args.review:
+        print("prisonwatch figures: give --metric, or --review for the figures held for review", file=sys.stderr)
+        return 2
+    below = settings_from_args(args).flags.min_confidence if args.review else None
     with _open(args, read_only=True) as db:
-        rows = db.figures(metric=args.metric, source=args.source)
+        rows = db.figures(metric=args.metric, source=args.source, below_confidence=below)
     if args.format == "json":
         print(json.dumps(rows, ensure_ascii=False, indent=2))
     elif args.format == "csv":
         sys.stdout.write(figures_csv(rows))
     else:
         cols = ["as_of", "source", "value_text", "value_low", "value_high", "qualifier", "scope_kind", "article_url"]
-        print(_table(rows, cols) if rows else f"no {args.metric} figures")
+        cols += ["metric", "confidence"] if args.review else []
+        what = "figures held for review" if args.review else f"{args.metric} figures"
+        print(_table(rows, cols) if rows else f"no {what}")
     return 0

@@ -49,7 +49,10 @@ def extract_file(path: Path, url: str, settings: Settings) -> dict[str, Any]:
         article = articles.article_from_text(data.decode("utf-8", "replace"), url=url, origin="feed")
     else:
         article = articles.article_from_html(data, url=url, settings=settings)
+    from prisonwatch.figures import vague_quantities
+
     figures = analyse_article(article, settings)
+    vague = vague_quantities(article.text, article.language) if article.relevant else []
     return {
         "url": url,
         "title": article.title,
@@ -58,6 +61,7 @@ def extract_file(path: Path, url: str, settings: Settings) -> dict[str, Any]:
         "relevant": article.relevant,
         "relevance_reason": article.relevance_reason,
         "figures": [f.to_public_dict() for f in figures],
+        "vague_quantities": vague,
     }
 
 

@@ -94,6 +94,8 @@ class FlagSettings:
     near_duplicate_threshold: float = 0.5
     near_duplicate_title_threshold: float = 0.8
     unhealthy_after_failures: int = 3
+    # a figure whose confidence is below this is stored and listed for review, but raises and answers no flag
+    min_confidence: float = 0.7
 
 
 @dataclass
@@ -253,6 +255,8 @@ def _validate(settings: Settings) -> None:
         raise ConfigError("fetch.max_redirects: must be between 0 and 20")
     if settings.flags.cumulative_growth_per_day < 0:
         raise ConfigError("flags.cumulative_growth_per_day: must not be negative")
+    if not 0 <= settings.flags.min_confidence <= 1:
+        raise ConfigError("flags.min_confidence: must be between 0 and 1")
     if not 0 < settings.flags.near_duplicate_threshold <= 1:
         raise ConfigError("flags.near_duplicate_threshold: must be in (0, 1]")
     if not 0 < settings.flags.near_duplicate_title_threshold <= 1:

@@ -148,6 +148,7 @@ LABELS: dict[str, Any] = {
         "articles_total": "Articles stored",
         "figures_total": "Figures stored",
         "flags_open": "Open flags",
+        "figures_for_review": "Figures held for review (below the confidence threshold; prisonwatch figures --review)",
     },
 }
 
@@ -617,7 +618,7 @@ _BOARD_KEYS = (
 _TIMELINE_KEYS = ("metric", "source", "as_of", "value_low", "value_high", "qualifier")
 _FEED_KEYS = ("name", "url", "last_success", "last_error", "last_error_at", "consecutive_failures", "healthy")
 _ERROR_KEYS = ("url", "stage", "error_class", "message", "feed", "at")
-_COUNT_KEYS = ("articles_total", "figures_total", "flags_open")
+_COUNT_KEYS = ("articles_total", "figures_total", "flags_open", "figures_for_review")
 
 
 def _pick(obj: dict[str, Any] | None, keys: tuple[str, ...]) -> dict[str, Any]:

@@ -407,9 +407,15 @@ class Store:
             "near_duplicate_of, near_duplicate_similarity, first_run_id FROM articles ORDER BY published_date, id"
         )
 
-    def figures(self, metric: str | None = None, source: str | None = None) -> list[dict[str, Any]]:
-        """Stored figures with their article, oldest first (the analysts' ``figures`` command)."""
+    def figures(
+        self, metric: str | None = None, source: str | None = None, below_confidence: float | None = None
+    ) -> list[dict[str, Any]]:
+        """Stored figures with their article, oldest first (the analysts' ``figures`` command); with
+        ``below_confidence``, only the figures held for review (confidence below it)."""
         where, params = ["TRUE"], []
+        if below_confidence is not None:
+            where.append("confidence < ?")
+            params.append(below_confidence)
         if metric:
             where.append("metric = ?")
             params.append(metric)
@@ -821,7 +827,11 @@ class Store:
             self.last_phases["match"] = self.last_match_ms
 
     def _match_figures(self, articles: list[dict[str, Any]], plan: dict[str, Any], cfg: FlagSettings) -> None:
-        usable = [f for f in plan["figures"] if not f["vague"] and f["as_of"] is not None]
+        usable = [
+            f
+            for f in plan["figures"]
+            if not f["vague"] and f["as_of"] is not None and f.get("confidence", 1.0) >= cfg.min_confidence
+        ]
         if not usable:
             return
         seq = {a["id"]: i for i, a in enumerate(articles)}
@@ -830,7 +840,7 @@ class Store:
         }
         flags_state = [match.FlagState.from_dict(r) for r in self._known_flags]
         stored = storereads.figure_candidates(
-            self.con, list(claims.values()), cfg.tolerance, cfg.window_days, CANDIDATES_PER_SOURCE
+            self.con, list(claims.values()), cfg.tolerance, cfg.window_days, CANDIDATES_PER_SOURCE, cfg.min_confidence
         )
         candidates: dict[str, dict[tuple[Any, ...], match.Claim]] = {}
         for nid, claim in claims.items():  # one stored figure per distinct claim, the nearest in date
@@ -1333,7 +1343,9 @@ class Store:
         )
         counts = self.con.execute(
             "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM figures), "
-            "(SELECT count(*) FROM flags WHERE status = 'open')"
+            "(SELECT count(*) FROM flags WHERE status = 'open'), "
+            "(SELECT count(*) FROM figures WHERE NOT vague AND confidence < ?)",
+            [self.flag_settings.min_confidence],
         ).fetchall()[0]
         return {
             "generated_at": _now(),
@@ -1343,7 +1355,12 @@ class Store:
             "timeline": timeline,
             "feeds": feeds,
             "errors": errors,
-            "counts": {"articles_total": counts[0], "figures_total": counts[1], "flags_open": counts[2]},
+            "counts": {
+                "articles_total": counts[0],
+                "figures_total": counts[1],
+                "flags_open": counts[2],
+                "figures_for_review": counts[3],
+            },
         }
 
     def _timeline(self, flags: list[dict[str, Any]], since: str | None) -> list[dict[str, Any]]:

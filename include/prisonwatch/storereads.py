@@ -34,6 +34,7 @@ SELECT id, article_id, metric, scope_kind, source, value_low, value_high, qualif
        date_diff('day', DATE '0001-01-01', as_of) + 1 AS day
 FROM figures
 WHERE as_of BETWEEN $first AND $last AND NOT vague AND metric IN ({metrics}) AND scope_kind IN ({kinds})
+  AND confidence >= $min_confidence
 """
 
 
@@ -63,6 +64,7 @@ def figure_candidates(
     tol: ToleranceSettings,
     window_days: int,
     per_source: int,
+    min_confidence: float = 0.0,
 ) -> dict[str, list[match.Claim]]:
     """Stored figures each new one (dated, not vague) is compared with: same metric and scope kind, as-of
     within ``window_days``, that disagree with it or come from its own source; per source the
@@ -86,6 +88,7 @@ def figure_candidates(
             "last": max(c.as_of for c in claims) + timedelta(days=window_days),  # type: ignore[operator]
             **{f"m{i}": m for i, m in enumerate(metrics)},
             **{f"k{i}": k for i, k in enumerate(kinds)},
+            "min_confidence": min_confidence,
         },
     ).to_arrow_table()
     if not table.num_rows:

@@ -630,3 +630,9 @@ def test_cue_words_in_another_sense_make_no_figure(text: str, language: str) -> 
 )
 def test_the_verb_not_the_law_or_the_document_names_the_metric(text: str, language: str, metric: str) -> None:
     assert one(text, language).metric == metric
+
+
+def test_both_figures_of_an_elliptic_contrast_share_the_cumulative_scope() -> None:
+    text = "Las excarcelaciones suman más de 600 según el chavismo – 302 según los defensores de los presos."
+    kinds = {f.value_low: f.scope_kind for f in extract_figures(text, language="es", published="2026-01-30")}
+    assert kinds == {600: "cumulative", 302: "cumulative"}

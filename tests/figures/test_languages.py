@@ -83,6 +83,8 @@ def _italian() -> LanguagePack:
 def test_a_fourth_language_is_one_module(monkeypatch: pytest.MonkeyPatch) -> None:
     italian = _italian()
     monkeypatch.setitem(registry.LANGUAGES, "it", italian)
-    figures = extract_figures("Secondo il Foro Penal, almeno 120 prigionieri politici sono stati scarcerati.", language="it")
+    figures = extract_figures(
+        "Secondo il Foro Penal, almeno 120 prigionieri politici sono stati scarcerati.", language="it"
+    )
     assert [(f.value_low, f.qualifier, f.source) for f in figures] == [(120, "at_least", "foro_penal")]
     assert figures[0].metric == "released"

@@ -30,7 +30,7 @@ from prisonwatch.figures.languages import LanguagePack, guess_language, pack_for
 from prisonwatch.figures.model import NONE, FigureModels, load_models
 from prisonwatch.figures.numbers import Candidate, number_candidates, vague_mentions
 from prisonwatch.figures.scope import figure_scope
-from prisonwatch.figures.text import fold, split_paragraphs, split_sentences
+from prisonwatch.figures.text import clause_bounds, fold, split_paragraphs, split_sentences
 from prisonwatch.models import Figure
 
 __all__ = ["extract_figures", "analyse_text", "NumberCase", "ClaimantOption"]
@@ -121,7 +121,10 @@ def analyse_text(
                     ClaimantOption(earlier[-1], "article", claimant_features(view, cand, earlier[-1], "article"))
                 )
             origin = "quoted" if closer is not None else "no_mention" if not in_sentence else "mentions"
-            case.options.append(ClaimantOption(None, "none", claimant_features(view, cand, None, origin)))
+            none_features = claimant_features(view, cand, None, origin)
+            if _according_to_nobody_known(view, cand, in_sentence):
+                none_features["none:according_unknown"] = 1.0  # 'according to different sources'
+            case.options.append(ClaimantOption(None, "none", none_features))
             cases.append(case)
         if in_sentence:
             speakers = [m for m in in_sentence if _speaks(view, m)]
@@ -133,6 +136,15 @@ def analyse_text(
 def _configured_lexicon() -> LexiconSettings:
     """The configured claimant names, read once per process when a caller passes none."""
     return load_settings().lexicon
+
+
+def _according_to_nobody_known(view: SentenceView, cand: Candidate, in_sentence: list[Mention]) -> bool:
+    """An 'according to' / 'según' of the number's clause followed by no claimant the lexicon knows."""
+    start, end = clause_bounds(view.text, cand.number_start)
+    for _a, b in view.according:
+        if start <= b <= end and not any(0 <= m.start - view.offset - b <= 12 for m in in_sentence):
+            return True
+    return False
 
 
 def _quote_closer(folded: str, paragraph: tuple[int, int], position: int, mentions: list[Mention]) -> Mention | None:
@@ -193,7 +205,24 @@ def extract_figures(
             continue
         seen.setdefault(key, len(figures))
         figures.append(figure)
+    _share_contrast_scope(figures)
     return figures
+
+
+def _share_contrast_scope(figures: list[Figure]) -> None:
+    """'más de 600 según el Gobierno – 302 según las ONG': an elliptic contrast counts what its first half counts.
+
+    A flow of one sentence with no scope of its own takes the cumulative scope of a figure of the same metric
+    in that sentence.
+    """
+    by_sentence: dict[tuple[str, str], Figure] = {}
+    for f in figures:
+        if f.scope_kind == "cumulative":
+            by_sentence.setdefault((f.sentence, f.metric), f)
+    for f in figures:
+        anchor = by_sentence.get((f.sentence, f.metric))
+        if anchor is not None and f.scope_kind == "event" and not f.scope:
+            f.scope, f.scope_kind = anchor.scope, anchor.scope_kind
 
 
 def choose_claimant(case: NumberCase, models: FigureModels) -> tuple[str, float, Mention | None]:

@@ -49,7 +49,8 @@ def figure_scope(
     total = any(start <= a < end for a, _b in view.cues["total"])
     if metric in _STOCK_METRICS:
         return (view.text[day.start() : day.end()] if day else ""), "stock", as_of
-    if total or as_of:
+    perfect = any(start <= a < end for a, _b in view.cues["perfect"])
+    if total or as_of or (perfect and not day):
         return "", "cumulative", as_of
     if day:
         return (

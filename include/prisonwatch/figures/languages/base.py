@@ -37,6 +37,7 @@ CUE_CLASSES = (
     "date",  # months and weekdays: a number beside one is a day
     "again",  # otros, another, a further, mais: a continuation ('otros 17')
     "demonstrative",  # estos, these, esses: 'these 379 prisoners' points back at a figure already stated
+    "perfect",  # han sido excarcelados, have been freed, em este tempo: a flow told up to now is a running total
 )
 
 

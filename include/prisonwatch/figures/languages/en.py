@@ -370,6 +370,13 @@ PACK = LanguagePack(
             r"saturday",
             r"sunday",
         ),
+        "perfect": (
+            r"ha(?:ve|s|d) (?:now )?(?:been )?\w+(?:ed|en|ne)",
+            r"in (?:this|that) time",
+            r"since then",
+            r"in the (?:last|past) (?:month|week|year|few weeks)",
+            r"so far this",
+        ),
         "demonstrative": (r"these", r"those", r"the same"),
         "again": (r"another", r"a further", r"further", r"additional", r"more", r"other"),
     },

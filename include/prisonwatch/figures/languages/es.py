@@ -403,6 +403,13 @@ PACK = LanguagePack(
             r"sabado",
             r"domingo",
         ),
+        "perfect": (
+            r"h(?:an|a|abian|abia|emos) (?:sido )?\w+(?:ado|ada|ados|adas|ido|ida|idos|idas)",
+            r"en (?:este|ese) (?:tiempo|periodo|lapso)",
+            r"desde entonces",
+            r"en (?:el|la) (?:ultim[oa]|pasad[oa]) (?:mes|semana|ano)",
+            r"en lo que va de",
+        ),
         "demonstrative": (r"est[oa]s", r"es[oa]s", r"aquell[oa]s", r"dich[oa]s", r"l[oa]s mism[oa]s"),
         "again": (r"otr[oa]s", r"otr[oa]s \w+", r"adicionales", r"nuev[oa]s", r"mas"),
     },

@@ -389,6 +389,12 @@ PACK = LanguagePack(
             r"sabado",
             r"domingo",
         ),
+        "perfect": (
+            r"t(?:em|eem|inham|inha) (?:sido )?\w+(?:ado|ada|ados|adas|ido|ida|idos|idas)",
+            r"(?:nesse|neste) (?:tempo|periodo)",
+            r"desde entao",
+            r"n[oa] (?:ultim[oa]|passad[oa]) (?:mes|semana|ano)",
+        ),
         "demonstrative": (r"est[ea]s", r"ess[ea]s", r"aquel[ea]s", r"tais", r"(?:os|as) mesm[oa]s"),
         "again": (r"outr[oa]s", r"mais", r"nov[oa]s", r"adicionais"),
     },
