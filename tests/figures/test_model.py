@@ -1,4 +1,4 @@
-"""The shipped scorers: a file that loads fast and deterministically, probabilities that behave, training that repeats."""
+"""The shipped scorers: a file that loads fast, probabilities that behave, training that repeats."""
 
 from __future__ import annotations
 
