@@ -78,8 +78,13 @@ def test_venezuela_in_passing_is_not_the_subject(settings: RelevanceSettings) ->
     assert "subject" in reason
 
 
-def test_keywords_come_from_the_settings() -> None:
-    bare = RelevanceSettings(keywords_es=[], keywords_en=[], country_terms=["Venezuela"], min_keyword_hits=1)
-    relevant, reason = assess_relevance("Venezuela", "Venezuela political prisoners freed.", "en", bare)
+def test_keywords_from_the_settings_add_to_each_languages_story_words() -> None:
+    text = "Venezuela: the Ramo Verde inmates were moved on Monday. Venezuela gave no reason for the move."
+    strict = RelevanceSettings(keywords_es=[], keywords_en=[], country_terms=["Venezuela"], min_keyword_hits=2)
+    relevant, reason = assess_relevance("", text, "en", strict)
     assert not relevant
-    assert "0 of 1" in reason
+    assert "0 of 2" in reason
+    widened = RelevanceSettings(
+        keywords_es=[], keywords_en=["Ramo Verde", "inmates"], country_terms=["Venezuela"], min_keyword_hits=2
+    )
+    assert assess_relevance("", text, "en", widened)[0]

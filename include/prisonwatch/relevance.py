@@ -2,7 +2,7 @@
 
 Three tallies over title and body, in every supported language at once (Spanish outlets quote English sources
 and vice versa): words of the story (presos políticos, excarcelaciones, amnesty, solturas: each language's
-``story_terms``), names that place it in Venezuela (the country, its people and institutions, the claimants
+``story_terms``, plus the configured ``relevance.keywords_*``; ``min_keyword_hits`` distinct ones are needed), names that place it in Venezuela (the country, its people and institutions, the claimants
 and prisons of this story: ``country_terms`` plus :data:`STORY_NAMES`), and names of other countries (each
 language's ``foreign`` lexicon). An article counts when the story words are there, Venezuela is named as the
 place, and no other country is named more often than Venezuela: 'Nicaragua frees 135' and a Venezuelan oil
@@ -28,12 +28,14 @@ STORY_NAMES = (
     r"plataforma unitaria", r"fanb", r"carabobo", r"zulia", r"tachira", r"barinas", r"lara", r"anzoategui",
     r"bolivar", r"guayana", r"monagas", r"merida", r"aragua", r"miraflores", r"vtv", r"pdvsa",
 )  # fmt: skip
-MIN_STORY_TERMS = 3
 
 
 @lru_cache(maxsize=4)
-def _patterns(country_terms: tuple[str, ...]) -> tuple[re.Pattern[str], re.Pattern[str], list[re.Pattern[str]]]:
-    story = "|".join(f"(?:{p})" for pack in LANGUAGES.values() for p in pack.story_terms)
+def _patterns(
+    country_terms: tuple[str, ...], keywords: tuple[str, ...]
+) -> tuple[re.Pattern[str], re.Pattern[str], list[re.Pattern[str]]]:
+    story_terms = [p for pack in LANGUAGES.values() for p in pack.story_terms] + [re.escape(fold(k)) for k in keywords]
+    story = "|".join(f"(?:{p})" for p in sorted(story_terms, key=len, reverse=True) if p)
     names = list(STORY_NAMES) + [re.escape(fold(t)) for t in country_terms if t.strip()]
     place = "|".join(f"(?:{p})" for p in names)
     foreign = [
@@ -46,17 +48,21 @@ def assess_relevance(title: str, text: str, language: str, settings: RelevanceSe
     """(relevant?, reason in plain words) for one article."""
     del language  # every language's words apply
     folded = fold(f"{title}\n{text}")
-    story_re, place_re, foreign_res = _patterns(tuple(settings.country_terms))
+    keywords = tuple(settings.keywords_es) + tuple(settings.keywords_en)
+    story_re, place_re, foreign_res = _patterns(tuple(settings.country_terms), keywords)
     story = story_re.findall(folded)
+    distinct = sorted(set(story))
     places = place_re.findall(folded)
     foreign = Counter()
     for pattern in foreign_res:
         for m in pattern.finditer(folded):
             foreign[m.group(0)] += 1
     top_foreign, foreign_count = foreign.most_common(1)[0] if foreign else ("", 0)
-    story_words = ", ".join(sorted(set(story))[:4]) or "none"
-    if len(story) < MIN_STORY_TERMS:
-        return False, f"too few words of a prisoner story ({len(story)} of {MIN_STORY_TERMS} needed: {story_words})"
+    story_words = ", ".join(distinct[:4]) or "none"
+    if len(distinct) < settings.min_keyword_hits:
+        return False, (
+            f"too few prisoner keywords ({len(distinct)} of {settings.min_keyword_hits} needed: {story_words})"
+        )
     if not places:
         return False, f"a prisoner story ({story_words}) with nothing placing it in Venezuela"
     if foreign_count > len(places):
@@ -64,6 +70,6 @@ def assess_relevance(title: str, text: str, language: str, settings: RelevanceSe
             f"prisoners of another country: '{top_foreign}' named {foreign_count} times, "
             f"Venezuela and its names {len(places)}"
         )
-    if len(places) < 2 and len(story) < 2 * MIN_STORY_TERMS:
+    if len(places) < 2 and len(story) < 6:
         return False, "Venezuela is mentioned, but not as the subject of a story about its prisoners"
     return True, f"Venezuela named {len(places)} times with {len(story)} prisoner-story words ({story_words})"
