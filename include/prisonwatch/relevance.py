@@ -2,9 +2,10 @@
 
 Three tallies over title and body, in every supported language at once (Spanish outlets quote English sources
 and vice versa): words of the story (presos políticos, excarcelaciones, amnesty, solturas: each language's
-``story_terms``, plus the configured ``relevance.keywords_*``; ``min_keyword_hits`` distinct ones are needed), names that place it in Venezuela (the country, its people and institutions, the claimants
-and prisons of this story: ``country_terms`` plus :data:`STORY_NAMES`), and names of other countries (each
-language's ``foreign`` lexicon). An article counts when the story words are there, Venezuela is named as the
+``story_terms``, plus the configured ``relevance.keywords_*``; ``min_keyword_hits`` distinct ones are needed),
+names that place it in Venezuela (the country, its people and institutions, the claimants and prisons of this
+story: ``country_terms`` plus :data:`STORY_NAMES`), and names of other countries (each language's ``foreign``
+lexicon). An article counts when the story words are there, Venezuela is named as the
 place, and no other country is named more often than Venezuela: 'Nicaragua frees 135' and a Venezuelan oil
 story both fail, for reasons an operator can read.
 """
