@@ -20,7 +20,8 @@ _AFTER_NOT_COUNT_RE = re.compile(
     r"^(?:\s*(?:%|por\s*ciento|per\s*cent|percent)|[:/]\d|h\d|\s*h\b|[ºª°]|st\b|nd\b|rd\b|th\b|-?\s*(?:year|año|ano)s?-old)"
 )
 _BEFORE_NOT_COUNT_RE = re.compile(
-    r"(?:\$|€|£|us\$|usd|nº|n\.º|no\.|#|art\.|articulo|article|artigo|ley|law|lei|zona|yare|rodeo|km)\s*$"
+    r"(?:\$|€|£|us\$|usd|nº|n\.º|no\.|#|art\.|articulo|article|artigo|ley|law|lei|zona|yare|rodeo|km"
+    r"|(?:younger|older) than|aged|ages? of|(?:menores|mayores|maiores) de|edad de|idade de)\s*$"
 )
 
 
@@ -97,7 +98,7 @@ def number_candidates(sentence: str, folded: str, pack: LanguagePack) -> list[Ca
         if not integer or value > MAX_COUNT or value == 0:
             continue
         if _AFTER_NOT_COUNT_RE.match(folded[end : end + 14]) or _BEFORE_NOT_COUNT_RE.search(
-            folded[max(0, m.start() - 10) : m.start()]
+            folded[max(0, m.start() - 16) : m.start()]
         ):
             continue
         if re.fullmatch(r"(?:19|20)\d\d", m.group(0)):

@@ -30,6 +30,8 @@ from prisonwatch.vocab import SCORED_METRICS
 FIXTURES = INCLUDE_DIR.parent / "tests" / "fixtures" / "figures"
 DEFAULT_CORPUS = INCLUDE_DIR.parent.parent / "shared" / "corpus"
 TRAIN_FIXTURE_FILES = ("sentences_es.yaml", "sentences_en.yaml", "sentences_pt.yaml")
+# never trained on; their predictions join the calibration set
+HELD_OUT_FIXTURE_FILES = ("holdout_es.yaml", "holdout_en.yaml", "constructions.yaml")
 CORPUS_WEIGHT = 1.0  # an article by another hand counts as much as one of our own sentences
 
 
@@ -161,10 +163,11 @@ def fit(labelled: list[tuple[Document, list[tuple[NumberCase, str | None, str | 
 
 
 def calibrate(labelled: list[tuple[Document, list]], corpus: Path) -> list[float]:
-    """Platt scaling (a, b) of the metric probability, fitted on held-out-writer predictions of the tuning outlets.
+    """Platt scaling (a, b) of the metric probability, fitted on predictions for text the scorers did not learn from.
 
-    For each tuning writer, scorers are fitted without that writer's articles and run on them; whether each
-    prediction is right (the corpus scorer's rule) is set against its raw probability.
+    For each tuning writer, scorers are fitted without that writer's articles and run on them; the fixture
+    sentences never trained on are added. Whether each prediction is right (metric and value) is set against its
+    raw probability.
     """
     import math
 
@@ -191,12 +194,32 @@ def calibrate(labelled: list[tuple[Document, list]], corpus: Path) -> list[float
             relevant, _ = assess_relevance("", doc.text, doc.language, settings.relevance)
             figures = extract_figures(doc.text, language=doc.language, models=models) if relevant else []
             pairs += score_article(gold, relevant, [f.to_public_dict() for f in figures]).correct
+    pairs += _held_out_fixture_pairs(labelled)
     x = [[math.log(max(p, 1e-6) / max(1 - p, 1e-6))] for p, _ in pairs]
     y = [int(ok) for _, ok in pairs]
     if len(set(y)) < 2:
         return [1.0, 0.0]
     platt = LogisticRegression(C=10.0).fit(x, y)
     return [round(float(platt.coef_[0][0]), 5), round(float(platt.intercept_[0]), 5)]
+
+
+def _held_out_fixture_pairs(labelled: list[tuple[Document, list]]) -> list[tuple[float, bool]]:
+    """(raw probability, right) for the fixture sentences never trained on (holdouts and constructions)."""
+    from prisonwatch.figures.extract import extract_figures
+
+    m = fit(labelled)
+    models = FigureModels(LinearModel.from_dict(m["metric"]), LinearModel.from_dict(m["claimant"]), m["threshold"], {})
+    pairs = []
+    for name in HELD_OUT_FIXTURE_FILES:
+        path = FIXTURES / name
+        for case in yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else []:
+            wanted = [(e["metric"], e["value_low"], e["value_high"]) for e in case.get("expect") or []]
+            for f in extract_figures(case["text"], language=case.get("language"), models=models):
+                key = (f.metric, f.value_low, f.value_high)
+                pairs.append((f.confidence, key in wanted))
+                if key in wanted:
+                    wanted.remove(key)
+    return pairs
 
 
 def _export(vectorizer: Any, model: Any) -> LinearModel:

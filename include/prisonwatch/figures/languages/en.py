@@ -248,6 +248,8 @@ PACK = LanguagePack(
         ),
         "demand": (r"call(?:ed|ing|s)? for", r"demand\w*", r"urg\w+", r"ask\w* for", r"press\w* for", r"push\w* for"),
         "hypothetical": (
+            r"yet to be",
+            r"awaiting",
             r"must be",
             r"should be",
             r"have to be",

@@ -266,6 +266,8 @@ PACK = LanguagePack(
         ),
         "demand": (r"pid\w+", r"exig\w+", r"reclam\w+", r"solicit\w+", r"urg\w+ a", r"llam\w+ a liberar"),
         "hypothetical": (
+            r"por (?:liberar|excarcelar|salir)",
+            r"pendientes de",
             r"deben? ser",
             r"deberian? ser",
             r"tienen que ser",

@@ -250,6 +250,8 @@ PACK = LanguagePack(
         ),
         "demand": (r"ped\w+", r"exig\w+", r"reivindic\w+", r"cobr\w+", r"reclam\w+"),
         "hypothetical": (
+            r"por (?:libertar|soltar|sair)",
+            r"a espera de",
             r"devem ser",
             r"deveriam ser",
             r"tem de ser",
