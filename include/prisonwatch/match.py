@@ -37,20 +37,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from prisonwatch import vocab
 from prisonwatch.config import FlagSettings, ToleranceSettings
 
-SOURCE_LABELS = {
-    "government": "Government",
-    "foro_penal": "Foro Penal",
-    "jep": "Justicia, Encuentro y Perdón",
-    "provea": "Provea",
-    "clippve": "Clippve",
-    "ngo": "NGOs",
-    "opposition": "Opposition",
-    "un": "UN",
-    "us_government": "US government",
-    "unattributed": "An unattributed report",
-}
+# The registry's labels; in a reason line an unattributed figure reads as what it is.
+SOURCE_LABELS = {**vocab.SOURCE_LABELS, "unattributed": "An unattributed report"}
 NGO_SOURCES = frozenset({"foro_penal", "jep", "provea", "clippve", "ngo"})
 QUALIFIER_WORDS = {
     "exact": "",

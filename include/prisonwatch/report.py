@@ -33,6 +33,7 @@ from urllib.parse import quote, urlsplit
 import jinja2
 
 from prisonwatch import charts as charts_module
+from prisonwatch import vocab
 from prisonwatch.models import EVIDENCE_KEYS, METRICS
 
 if TYPE_CHECKING:
@@ -96,26 +97,8 @@ LABELS: dict[str, Any] = {
     "vague": "vague wording",
     "reports_index": "prisonwatch reports",
     "no_reports": "No reports yet.",
-    "sources": {
-        "government": "Government",
-        "foro_penal": "Foro Penal",
-        "jep": "Justicia, Encuentro y Perdón",
-        "provea": "Provea",
-        "clippve": "Clippve",
-        "ngo": "NGO",
-        "opposition": "Opposition",
-        "un": "United Nations",
-        "us_government": "US government",
-        "unattributed": "Unattributed",
-    },
-    "metrics": {
-        "released": "Released",
-        "still_detained": "Still detained",
-        "amnesty_granted": "Amnesty granted",
-        "arrested": "Arrested",
-        "under_court_measures": "Under court measures",
-        "other": "Other counts",
-    },
+    "sources": dict(vocab.SOURCE_LABELS),
+    "metrics": dict(vocab.METRIC_LABELS),
     "qualifiers": {
         "exact": "",
         "at_least": "at least",
