@@ -41,7 +41,8 @@ log = logging.getLogger(__name__)
 MAX_ELEMENTS = 200_000
 MAX_ROW_CELLS = 2_000
 # Languages the project reads; others are only returned when the detector is sure.
-MAIN_LANGUAGES = ("es", "en")
+# the languages figure extraction reads (prisonwatch.figures.languages); others are named but not analysed
+MAIN_LANGUAGES = ("es", "en", "pt")
 
 
 class ArticleSkipped(Exception):
@@ -266,14 +267,17 @@ def _letters_up_to(text: str, limit: int) -> int:
 
 
 def detect_language(text: str, hint: str = "") -> str:
-    """ISO 639-1 code: Spanish or English unless the text is clearly another language.
+    """ISO 639-1 code: one of the supported languages unless the text is clearly another language.
 
-    Very short texts get the hint (the feed's language) because no detector is reliable on them.
+    Very short texts get the hint (the feed's language) because no detector is reliable on them; a text with
+    no function word of any supported language (a line of 'aaaa', a table of numbers) is not guessed at: 'und'.
     """
     hint = (hint or "").lower()[:2]
     sample = " ".join(text[: 4 * LANGUAGE_SAMPLE_CHARS].split())[:LANGUAGE_SAMPLE_CHARS]
     letters = _letters_up_to(sample, 80)
     if letters < 15:
+        return hint or "und"
+    if not _has_function_words(sample):
         return hint or "und"
     ranked = dict(_identifier().rank(sample))
     top, top_p = max(ranked.items(), key=lambda kv: kv[1])
@@ -283,12 +287,21 @@ def detect_language(text: str, hint: str = "") -> str:
         return top
     if top_p >= 0.9 and letters >= 40:
         return top
-    es, en = ranked.get("es", 0.0), ranked.get("en", 0.0)
-    if es == en == 0.0:
+    best = max(MAIN_LANGUAGES, key=lambda code: ranked.get(code, 0.0))
+    second = max((c for c in MAIN_LANGUAGES if c != best), key=lambda code: ranked.get(code, 0.0))
+    if ranked.get(best, 0.0) == 0.0:
         return hint or top
-    if hint in MAIN_LANGUAGES and abs(es - en) < 0.05:
+    if hint in MAIN_LANGUAGES and ranked.get(best, 0.0) - ranked.get(second, 0.0) < 0.05:
         return hint
-    return "es" if es >= en else "en"
+    return best
+
+
+def _has_function_words(sample: str) -> bool:
+    """Whether a sample holds at least one function word ('de', 'the', 'que') of a supported language."""
+    from prisonwatch.figures.languages import LANGUAGES
+
+    words = {w for pack in LANGUAGES.values() for w in pack.stopwords}
+    return any(token.lower().strip(".,;:!?()«»\"'") in words for token in sample.split()[:300])
 
 
 # ---------------------------------------------------------------------- markup checks
