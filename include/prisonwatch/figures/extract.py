@@ -11,6 +11,7 @@ figures.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -104,25 +105,27 @@ def analyse_text(
         context = context_features(views, index)
         for cand in candidates:
             case = NumberCase(view, cand, number_features(view, cand, candidates, index == 0, context))
+            unknown_according = _according_to_nobody_known(view, cand, in_sentence)
             for m in in_sentence:
                 case.options.append(ClaimantOption(m, "sentence", claimant_features(view, cand, m, "sentence")))
             closer = _quote_closer(folded, paragraphs[view.paragraph], view.offset + cand.number_start, mentions)
             if closer is not None:
                 case.options.append(ClaimantOption(closer, "quote", claimant_features(view, cand, closer, "quote")))
-            if previous_speaker is not None:
-                case.options.append(
-                    ClaimantOption(
-                        previous_speaker, "carried", claimant_features(view, cand, previous_speaker, "carried")
-                    )
-                )
             earlier = [m for m in mentions if m.end <= offset]
-            if earlier and (previous_speaker is None or earlier[-1] is not previous_speaker):
-                case.options.append(
-                    ClaimantOption(earlier[-1], "article", claimant_features(view, cand, earlier[-1], "article"))
-                )
+            for far, origin in ((previous_speaker, "carried"), (earlier[-1] if earlier else None, "article")):
+                if far is None or (origin == "article" and far is previous_speaker):
+                    continue
+                features = claimant_features(view, cand, far, origin)
+                back = index - _sentence_of(views, far.start)
+                features[f"{origin}:back:{min(back, 4)}"] = 1.0
+                if in_sentence:
+                    features[f"{origin}:sentence_names_one"] = 1.0
+                if unknown_according:
+                    features[f"{origin}:according_unknown"] = 1.0
+                case.options.append(ClaimantOption(far, origin, features))
             origin = "quoted" if closer is not None else "no_mention" if not in_sentence else "mentions"
             none_features = claimant_features(view, cand, None, origin)
-            if _according_to_nobody_known(view, cand, in_sentence):
+            if unknown_according:
                 none_features["none:according_unknown"] = 1.0  # 'according to different sources'
             case.options.append(ClaimantOption(None, "none", none_features))
             cases.append(case)
@@ -136,6 +139,12 @@ def analyse_text(
 def _configured_lexicon() -> LexiconSettings:
     """The configured claimant names, read once per process when a caller passes none."""
     return load_settings().lexicon
+
+
+def _sentence_of(views: list[SentenceView], position: int) -> int:
+    """Index of the sentence that holds an article offset (the last one starting at or before it)."""
+    starts = [v.offset for v in views]
+    return max(0, bisect_right(starts, position) - 1)
 
 
 def _according_to_nobody_known(view: SentenceView, cand: Candidate, in_sentence: list[Mention]) -> bool:
