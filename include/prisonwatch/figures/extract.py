@@ -33,6 +33,7 @@ from prisonwatch.figures.numbers import Candidate, number_candidates, vague_ment
 from prisonwatch.figures.scope import figure_scope
 from prisonwatch.figures.text import clause_bounds, fold, split_paragraphs, split_sentences
 from prisonwatch.models import Figure
+from prisonwatch.vocab import ORG_SOURCES
 
 __all__ = ["extract_figures", "analyse_text", "NumberCase", "ClaimantOption"]
 
@@ -206,9 +207,9 @@ def extract_figures(
         figure = _figure(case, metric, models.calibrated(probs[metric]), source, source_conf, mention, published_iso)
         key = (metric, case.candidate.value_low, case.candidate.value_high)
         first = figures[seen[key]] if key in seen else None
-        if first is not None and (first.source == source or "unattributed" in (first.source, source)):
+        if first is not None and _same_claimant(first.source, source):
             # a restatement of one claim is one figure, at its first statement, with the claimant once named
-            if first.source == "unattributed" and source != "unattributed":
+            if _specificity(first.source) < _specificity(source):
                 first.source, first.source_text, first.source_confidence = source, figure.source_text, source_conf
                 first.evidence["claimant"] = figure.evidence.get("claimant")
             continue
@@ -216,6 +217,18 @@ def extract_figures(
         figures.append(figure)
     _share_contrast_scope(figures)
     return figures
+
+
+def _specificity(source: str) -> int:
+    return 0 if source == "unattributed" else 1 if source == "ngo" else 2
+
+
+def _same_claimant(a: str, b: str) -> bool:
+    """Two mentions of one claim: the same source, or one of them names nobody ('unattributed') or only 'NGOs'
+    where the other names an NGO ('la ONG' restating Foro Penal's count)."""
+    if a == b or "unattributed" in (a, b):
+        return True
+    return "ngo" in (a, b) and {a, b} <= ORG_SOURCES
 
 
 def _share_contrast_scope(figures: list[Figure]) -> None:
