@@ -211,3 +211,14 @@ def test_fixture_set_covers_every_rule() -> None:
         "vague_unattributed_and_hedges",
         "cumulative_falls_and_reopen",
     } <= names
+
+
+def test_one_claimants_two_counts_in_one_article_never_contradict() -> None:
+    flags = FlagSettings()
+    own_302 = claim(302, source="foro_penal", kind="cumulative", figure_id="f1")
+    own_14000 = claim(14000, "more_than", source="foro_penal", kind="cumulative", figure_id="f2")
+    assert match.conflict(own_302, own_14000, flags) is None
+    # another claimant's count in the same article, or the same claimant in another article, can disagree
+    assert match.conflict(own_302, claim(900, source="government", kind="cumulative"), flags) is not None
+    later = claim(250, source="foro_penal", kind="cumulative", as_of="2026-02-02", article_id="a2")
+    assert match.conflict(own_302, later, flags) is not None  # a running total that fell

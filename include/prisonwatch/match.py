@@ -21,6 +21,9 @@ Rules (every threshold comes from ``FlagSettings``):
   other (a stock may change, a running total may grow: ``new_figure`` reports those changes).
 - ``unattributed`` figures contradict only named sources, and with low severity; two unattributed
   figures are never flagged (nobody to ask).
+- Two figures of one claimant in one article never contradict each other: an article that states a
+  claimant's 302 releases and its 14,000 arrests since 2014 reports two series. Two claimants' figures of
+  one sentence can ('el Gobierno anunció 99, pero las organizaciones solo verificaron 71').
 - ``new_figure``: a named source states a value for a metric (and scope kind) that it never stated
   before; the flag shows its latest earlier value, that value's date and the change.
 - The same disagreement (the same sources and values) repeated later attaches to the flag as a
@@ -202,6 +205,9 @@ def conflict(a: Claim, b: Claim, flags: FlagSettings) -> Conflict | None:
     if a.vague or b.vague or a.metric != b.metric or a.scope_kind != b.scope_kind:
         return None
     if a.source == "unattributed" and b.source == "unattributed":
+        return None
+    if a.article_id == b.article_id and a.source == b.source:
+        # one claimant's two counts in one article are two series (its releases, its arrests since 2014)
         return None
     days = _days(a, b)
     if days is None or days > flags.window_days:
