@@ -75,6 +75,9 @@ def analyse_text(
     views: list[SentenceView] = []
     paragraphs = split_paragraphs(text)
     cues = article_cues(folded, pack)
+    names = [(m.start, m.end) for m in mentions if m.kind in ("org", "person")]
+    for name in METRIC_CUES:  # 'Amnistía Internacional', 'Foro Penal' hold no metric cue
+        cues[name] = [(a, b) for a, b in cues[name] if not any(x < b and a < y for x, y in names)]
     for p_index, (p_start, p_end) in enumerate(paragraphs):
         if is_boilerplate(folded[p_start:p_end]):
             continue  # 'Lee también: …', a caption, a share bar

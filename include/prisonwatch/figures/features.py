@@ -133,8 +133,8 @@ def number_features(
     modal_ends = [b for x in ("hypothetical", "demand") for _a, b in view.cues[x]]
     for cue_name, spans in view.cues.items():
         for a, b in spans:
-            if a >= cand.number_start and b <= cand.number_end:
-                continue
+            if a >= cand.start and b <= cand.end:
+                continue  # inside the number phrase or its hedge ('mais de 200')
             # 'serán excarcelados', 'could be freed', 'pidió la liberación de': a cue under a modal is no event
             name = (
                 f"{cue_name}~modal"
@@ -164,6 +164,13 @@ def number_features(
         best = min(nearest.items(), key=lambda kv: kv[1][0])
         f[f"near:{best[0]}"] = 1.0
         f[f"near:{best[0]}:{_bucket(best[1][0])}"] = 1.0
+        # conjunctions a linear scorer cannot form itself: the cue with what heads the number, and with an
+        # amnesty in the sentence or the article ('liberados por la amnistía' counts amnesty beneficiaries)
+        heads = [k[2:] for k in f if k.startswith("H:")] or ["none"]
+        for head in heads:
+            f[f"near:{best[0]}|H:{head}"] = 1.0
+        if view.cues["amnesty"]:
+            f[f"near:{best[0]}|S:amnesty"] = 1.0
     before = view.folded[max(0, cand.start - 12) : cand.start]
     if re.search(r"(?:de l[oa]s|of the|d[oa]s|among the|entre l[oa]s)\s+$", before):
         f["partitive_total"] = 1.0
