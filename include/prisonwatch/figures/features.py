@@ -129,6 +129,7 @@ def number_features(
     c_start, c_end = clause_bounds(view.text, cand.number_start)
     relative = _RELATIVE_RE.search(view.folded, cand.end, min(c_end, cand.end + 40))
     relative_at = relative.start() if relative else None
+    relative_end = _relative_clause_end(view, relative_at) if relative_at is not None else None
     nearest: dict[str, tuple[int, str]] = {}
     modal_ends = [b for x in ("hypothetical", "demand") for _a, b in view.cues[x]]
     for cue_name, spans in view.cues.items():
@@ -152,8 +153,7 @@ def number_features(
                 side = "R" if same_clause and dist <= 6 else "RR"
                 if relative_at is not None and a > relative_at and same_clause:
                     # 'N personas que estaban presas han salido': the relative clause describes, the verb after it tells
-                    first_after = min((x for x, _ in _cue_starts(view) if x > relative_at), default=a)
-                    side = "Rrel" if a == first_after else "Rmain"
+                    side = "Rrel" if a < relative_end else "Rmain"
             else:  # the cue spans the number: 'quedan unos 650 tras las rejas'
                 dist, side = 0, "X"
             f[f"{side}:{name}"] = 1.0
@@ -204,8 +204,13 @@ def number_features(
     return f
 
 
-def _cue_starts(view: SentenceView) -> list[tuple[int, str]]:
-    return sorted((a, name) for name in METRIC_CUES for a, _ in view.cues[name])
+def _relative_clause_end(view: SentenceView, start: int) -> int:
+    """Where a relative clause after a number ends: at its closing comma, else after its first metric cue."""
+    comma = view.folded.find(",", start, start + 80)
+    if comma > 0:
+        return comma
+    ends = sorted(b for name in METRIC_CUES for a, b in view.cues[name] if a > start)
+    return ends[0] if ends else len(view.folded)
 
 
 def context_features(views: list[SentenceView], index: int) -> dict[str, float]:
