@@ -44,7 +44,7 @@ def test_training_is_deterministic_on_the_same_data() -> None:
                        [{"metric": "still_detained", "value_low": 800, "value_high": 800, "source": "foro_penal"}]),
         train.Document("b", "El Gobierno excarceló a 45 presos el domingo.", "es",
                        [{"metric": "released", "value_low": 45, "value_high": 45, "source": "government"}]),
-        train.Document("c", "La ley tiene 12 artículos y fue aprobada en 2026.", "es", []),
+        train.Document("c", "El tribunal citó a 12 testigos a la audiencia del lunes.", "es", []),
         train.Document("d", "More than 2,000 people were arrested after the vote, officials said.", "en",
                        [{"metric": "arrested", "value_low": 2000, "value_high": 2000, "source": "government"}]),
     ]  # fmt: skip

@@ -104,7 +104,7 @@ def analyse_text(
         in_sentence = [m for m in mentions if offset <= m.start and m.end <= offset + len(sentence)]
         candidates = [
             c for c in number_candidates(sentence, view.folded, pack)
-            if (not c.weak or _weak_is_count(view, c))
+            if (not c.weak or _weak_is_count(view, c)) and not _counts_things(view, c)
         ]  # fmt: skip
         context = context_features(views, index)
         for cand in candidates:
@@ -170,6 +170,13 @@ def _quote_closer(folded: str, paragraph: tuple[int, int], position: int, mentio
         return None
     after = [m for m in mentions if close < m.start <= close + 60 and m.end <= p_end]
     return after[0] if after else None
+
+
+def _counts_things(view: SentenceView, cand: Candidate) -> bool:
+    """'48 horas', 'veinte minutos', 'dos camiones', '12 años': a unit that is not people right after the number."""
+    after = view.folded[cand.end : cand.end + 24].lstrip()
+    m = view.pack.cue_res["not_people"].match(after)
+    return bool(m) and after[: m.start()].strip() == ""
 
 
 def _weak_is_count(view: SentenceView, cand: Candidate) -> bool:

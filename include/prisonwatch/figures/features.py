@@ -121,10 +121,12 @@ def number_features(
         f["lead"] = 1.0
     first, last = view.token_at(cand.number_start), view.token_at(max(cand.number_start, cand.number_end - 1))
     hedge_first = view.token_at(cand.start)
-    for k in (1, 2, 3):
-        f[f"p{k}:{view.word(hedge_first - k)[:5]}"] = 1.0
+    for k in (1, 2, 3):  # the words before (past the sentence start, one marker only)
+        if hedge_first - k >= -1:
+            f[f"p{k}:{view.word(hedge_first - k)[:5]}"] = 1.0
     for k in (1, 2):
-        f[f"n{k}:{view.word(last + k)[:5]}"] = 1.0
+        if last + k <= len(view.tokens):
+            f[f"n{k}:{view.word(last + k)[:5]}"] = 1.0
     f[f"n1p1:{view.word(hedge_first - 1)[:4]}|{view.word(last + 1)[:4]}"] = 1.0
     c_start, c_end = clause_bounds(view.text, cand.number_start)
     relative = _RELATIVE_RE.search(view.folded, cand.end, min(c_end, cand.end + 40))

@@ -215,6 +215,11 @@ PACK = LanguagePack(
             r"petitions?",
         ),
         "not_people": (
+            r"trucks?",
+            r"bus(?:es)?",
+            r"vehicles?",
+            r"planes?",
+            r"vans?",
             r"years?",
             r"days?",
             r"months?",

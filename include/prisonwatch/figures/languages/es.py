@@ -232,6 +232,12 @@ PACK = LanguagePack(
             r"candidat[oa]s",
         ),
         "not_people": (
+            r"camion\w*",
+            r"autobus\w*",
+            r"buses",
+            r"vehiculos",
+            r"aviones",
+            r"patrullas",
             r"anos?",
             r"dias?",
             r"meses",

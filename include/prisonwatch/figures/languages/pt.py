@@ -219,6 +219,11 @@ PACK = LanguagePack(
             r"vitimas",
         ),
         "not_people": (
+            r"caminh\w+",
+            r"onibus",
+            r"veiculos",
+            r"avioes",
+            r"carros",
             r"anos?",
             r"dias?",
             r"meses",
