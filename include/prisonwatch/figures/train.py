@@ -162,17 +162,8 @@ def fit(labelled: list[tuple[Document, list[tuple[NumberCase, str | None, str | 
     }
 
 
-def calibrate(labelled: list[tuple[Document, list]], corpus: Path) -> list[float]:
-    """Platt scaling (a, b) of the metric probability, fitted on predictions for text the scorers did not learn from.
-
-    For each tuning writer, scorers are fitted without that writer's articles and run on them; the fixture
-    sentences never trained on are added. Whether each prediction is right (metric and value) is set against its
-    raw probability.
-    """
-    import math
-
-    from sklearn.linear_model import LogisticRegression
-
+def writer_fold_results(labelled: list[tuple[Document, list]], corpus: Path) -> list[Any]:
+    """For each tuning writer, the scored predictions (corpus_eval.ArticleResult) of scorers trained without it."""
     from prisonwatch.config import load_settings
     from prisonwatch.corpus_eval import score_article
     from prisonwatch.figures.extract import extract_figures
@@ -180,7 +171,7 @@ def calibrate(labelled: list[tuple[Document, list]], corpus: Path) -> list[float
 
     settings = load_settings()
     golds = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in (corpus / "gold").glob("*.json")}
-    pairs: list[tuple[float, bool]] = []
+    results = []
     for fold in TUNING_WRITER_FOLDS:
         rest = [(d, c) for d, c in labelled if not (d.name in golds and golds[d.name]["outlet"] in fold)]
         m = fit(rest)
@@ -193,7 +184,22 @@ def calibrate(labelled: list[tuple[Document, list]], corpus: Path) -> list[float
                 continue
             relevant, _ = assess_relevance("", doc.text, doc.language, settings.relevance)
             figures = extract_figures(doc.text, language=doc.language, models=models) if relevant else []
-            pairs += score_article(gold, relevant, [f.to_public_dict() for f in figures]).correct
+            results.append(score_article(gold, relevant, [f.to_public_dict() for f in figures]))
+    return results
+
+
+def calibrate(labelled: list[tuple[Document, list]], corpus: Path) -> list[float]:
+    """Platt scaling (a, b) of the metric probability, fitted on predictions for text the scorers did not learn from.
+
+    For each tuning writer, scorers are fitted without that writer's articles and run on them; the fixture
+    sentences never trained on are added. Whether each prediction is right (metric and value) is set against its
+    raw probability.
+    """
+    import math
+
+    from sklearn.linear_model import LogisticRegression
+
+    pairs: list[tuple[float, bool]] = [p for r in writer_fold_results(labelled, corpus) for p in r.correct]
     pairs += _held_out_fixture_pairs(labelled)
     x = [[math.log(max(p, 1e-6) / max(1 - p, 1e-6))] for p, _ in pairs]
     y = [int(ok) for _, ok in pairs]
@@ -262,6 +268,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--no-corpus", action="store_true", help="train on the project's fixtures alone")
     parser.add_argument("--out", type=Path, default=MODEL_PATH, help="where to write the model file")
+    parser.add_argument(
+        "--cv", action="store_true", help="print leave-one-writer-out scores on the tuning outlets; write nothing"
+    )
     args = parser.parse_args(argv)
     docs = fixture_documents()
     with_corpus = not args.no_corpus and (args.corpus / "gold").is_dir()
@@ -270,6 +279,17 @@ def main(argv: list[str] | None = None) -> int:
     elif not args.no_corpus:
         print(f"no corpus at {args.corpus}: training on the project's fixtures alone, uncalibrated", file=sys.stderr)
     labelled = [(doc, label_cases(doc)) for doc in docs]
+    if args.cv:
+        if not with_corpus:
+            print("--cv needs the shared corpus", file=sys.stderr)
+            return 2
+        from prisonwatch.corpus_eval import Tally
+
+        total = Tally()
+        for result in writer_fold_results(labelled, args.corpus):
+            total.add(result.tally)
+        print("leave-one-writer-out on the tuning outlets:", json.dumps(total.scores()))
+        return 0
     model = fit(labelled)
     if with_corpus:
         model["calibration"] = calibrate(labelled, args.corpus)
