@@ -28,7 +28,7 @@ def test_every_pattern_of_every_language_compiles(code: str) -> None:
     for name in CUE_CLASSES:
         assert pack.cue_res[name].pattern
     assert pack.hedge_before_re and pack.hedge_after_re and pack.cutoff_re and pack.day_re
-    assert pack.claimants_re and pack.anaphor_res and pack.number_word_re
+    assert pack.claimants_re and pack.anaphors_re and pack.number_word_re
 
 
 def test_language_codes_with_regions_map_to_their_pack() -> None:

@@ -122,10 +122,6 @@ class LanguagePack:
         return _compile(self.outlet_markers)
 
     @cached_property
-    def anaphor_res(self) -> list[tuple[re.Pattern[str], str]]:
-        return [(_compile((p,)), kind) for p, kind in self.anaphors.items()]
-
-    @cached_property
     def anaphors_re(self) -> re.Pattern[str]:
         """Every anaphor in one pattern; the name of the group that matched indexes its kind."""
         order = sorted(enumerate(self.anaphors), key=lambda ip: len(ip[1]), reverse=True)
@@ -154,10 +150,6 @@ class LanguagePack:
         day_month = rf"(\d{{1,2}})(?:\s+de)?\s+({months})\.?(?:,?\s+(?:de\s+|del\s+)?(\d{{4}}))?"
         month_day = rf"({months})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?"
         return re.compile(rf"(?<!\w)(?:{cut})\s+(?:el\s+|the\s+|o\s+|dia\s+)?(?:{day_month}|{month_day})")
-
-    @cached_property
-    def story_re(self) -> re.Pattern[str]:
-        return _compile(self.story_terms)
 
     @cached_property
     def number_word_re(self) -> re.Pattern[str]:
