@@ -171,3 +171,15 @@ def test_one_claim_stated_twice_in_an_article_is_one_figure() -> None:
 )
 def test_counts_of_people_who_are_not_prisoners_of_the_story_are_not_figures(text: str, language: str) -> None:
     assert scored(text, language) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("La cifra supera en 42 personas el balance que la organización presentó la semana pasada.", "es"),
+        ("The count rose by 40 from the week before, Foro Penal said.", "en"),
+        ("O número aumentou em 35 desde o último balanço do Foro Penal.", "pt"),
+    ],
+)
+def test_a_difference_between_two_counts_is_not_a_count(text: str, language: str) -> None:
+    assert scored(text, language) == []

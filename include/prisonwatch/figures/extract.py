@@ -41,7 +41,7 @@ __all__ = ["extract_figures", "analyse_text", "NumberCase", "ClaimantOption"]
 @dataclass
 class ClaimantOption:
     mention: Mention | None
-    origin: str  # sentence | carried | article | none
+    origin: str  # sentence | quote | carried | none
     features: dict[str, float]
 
 
@@ -115,18 +115,15 @@ def analyse_text(
             closer = _quote_closer(folded, paragraphs[view.paragraph], view.offset + cand.number_start, mentions)
             if closer is not None:
                 case.options.append(ClaimantOption(closer, "quote", claimant_features(view, cand, closer, "quote")))
-            earlier = [m for m in mentions if m.end <= offset]
-            for far, origin in ((previous_speaker, "carried"), (earlier[-1] if earlier else None, "article")):
-                if far is None or (origin == "article" and far is previous_speaker):
-                    continue
-                features = claimant_features(view, cand, far, origin)
-                back = index - _sentence_of(views, far.start)
-                features[f"{origin}:back:{min(back, 4)}"] = 1.0
+            if previous_speaker is not None:  # the speaker of the paragraph's earlier sentences
+                features = claimant_features(view, cand, previous_speaker, "carried")
+                back = index - _sentence_of(views, previous_speaker.start)
+                features[f"carried:back:{min(back, 4)}"] = 1.0
                 if in_sentence:
-                    features[f"{origin}:sentence_names_one"] = 1.0
+                    features["carried:sentence_names_one"] = 1.0
                 if unknown_according:
-                    features[f"{origin}:according_unknown"] = 1.0
-                case.options.append(ClaimantOption(far, origin, features))
+                    features["carried:according_unknown"] = 1.0
+                case.options.append(ClaimantOption(previous_speaker, "carried", features))
             origin = "quoted" if closer is not None else "no_mention" if not in_sentence else "mentions"
             none_features = claimant_features(view, cand, None, origin)
             if unknown_according:
@@ -173,10 +170,14 @@ def _quote_closer(folded: str, paragraph: tuple[int, int], position: int, mentio
 
 
 def _counts_things(view: SentenceView, cand: Candidate) -> bool:
-    """'48 horas', 'veinte minutos', 'dos camiones', '12 años': a unit that is not people right after the number."""
+    """'48 horas', 'veinte minutos', 'dos camiones', '12 años': a unit that is not people right after the number;
+    'supera en 42 personas', 'rose by 40': a difference between two counts, not a count."""
     after = view.folded[cand.end : cand.end + 24].lstrip()
     m = view.pack.cue_res["not_people"].match(after)
-    return bool(m) and after[: m.start()].strip() == ""
+    if m and after[: m.start()].strip() == "":
+        return True
+    before = view.folded[max(0, cand.start - 40) : cand.start].rstrip()
+    return any(d.end() == len(before) for d in view.pack.cue_res["difference"].finditer(before))
 
 
 def _weak_is_count(view: SentenceView, cand: Candidate) -> bool:

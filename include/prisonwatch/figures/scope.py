@@ -53,11 +53,10 @@ def figure_scope(
     if total or as_of or (perfect and not day):
         return "", "cumulative", as_of
     if day:
-        return (
-            view.text[day.start() : day.end()],
-            "event",
-            as_of or _holiday(folded[day.start() : day.end()], published),
-        )
+        phrase = folded[day.start() : day.end()]
+        named = view.pack.date_re.search(phrase)
+        day_of = _date_of(named, view, published) if named else _holiday(phrase, published)
+        return view.text[day.start() : day.end()], "event", as_of or day_of
     return "", "event", as_of
 
 

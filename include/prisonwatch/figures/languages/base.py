@@ -38,6 +38,7 @@ CUE_CLASSES = (
     "again",  # otros, another, a further, mais: a continuation ('otros 17')
     "demonstrative",  # estos, these, esses: 'these 379 prisoners' points back at a figure already stated
     "perfect",  # han sido excarcelados, have been freed, em este tempo: a flow told up to now is a running total
+    "difference",  # supera en, rose by, aumentou em: the number after it is a difference between two counts
 )
 
 
@@ -145,11 +146,21 @@ class LanguagePack:
 
     @cached_property
     def cutoff_re(self) -> re.Pattern[str]:
-        months = "|".join(sorted(self.months, key=len, reverse=True)) or "(?!x)x"
+        """A stated cut-off day ('al corte del 5 de enero', 'as of January 12'); groups as in :attr:`date_re`."""
         cut = "|".join(f"(?:{c})" for c in self.cutoff) or "(?!x)x"
+        return re.compile(rf"(?<!\w)(?:{cut})\s+(?:el\s+|the\s+|o\s+|dia\s+)?(?:{self._day_patterns})")
+
+    @cached_property
+    def date_re(self) -> re.Pattern[str]:
+        """A day named by its date: groups 1-3 day, month, year ('5 de enero'), or 4-6 month, day, year."""
+        return re.compile(rf"(?<!\w)(?:{self._day_patterns})")
+
+    @property
+    def _day_patterns(self) -> str:
+        months = "|".join(sorted(self.months, key=len, reverse=True)) or "(?!x)x"
         day_month = rf"(\d{{1,2}})(?:\s+de)?\s+({months})\.?(?:,?\s+(?:de\s+|del\s+)?(\d{{4}}))?"
         month_day = rf"({months})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?"
-        return re.compile(rf"(?<!\w)(?:{cut})\s+(?:el\s+|the\s+|o\s+|dia\s+)?(?:{day_month}|{month_day})")
+        return f"{day_month}|{month_day}"
 
     @cached_property
     def number_word_re(self) -> re.Pattern[str]:

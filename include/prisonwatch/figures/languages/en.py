@@ -384,6 +384,11 @@ PACK = LanguagePack(
             r"in the (?:last|past) (?:month|week|year|few weeks)",
             r"so far this",
         ),
+        "difference": (
+            r"(?:rose|risen|rises|increased|grew|grown|fell|fallen|dropped|declined|went up|went down|up|down) by",
+            r"a difference of",
+            r"a gap of",
+        ),
         "demonstrative": (r"these", r"those", r"the same"),
         "again": (r"another", r"a further", r"further", r"additional", r"more", r"other"),
     },

@@ -418,6 +418,10 @@ PACK = LanguagePack(
             r"en (?:el|la) (?:ultim[oa]|pasad[oa]) (?:mes|semana|ano)",
             r"en lo que va de",
         ),
+        "difference": (
+            r"(?:supera\w*|aument\w*|crec\w*|creci\w*|sub\w*|baj\w*|disminu\w*|reduj\w*|reduc\w*|cay\w*|descend\w*) en",
+            r"una diferencia de",
+        ),
         "demonstrative": (r"est[oa]s", r"es[oa]s", r"aquell[oa]s", r"dich[oa]s", r"l[oa]s mism[oa]s"),
         "again": (r"otr[oa]s", r"otr[oa]s \w+", r"adicionales", r"nuev[oa]s", r"mas"),
     },

@@ -402,6 +402,10 @@ PACK = LanguagePack(
             r"desde entao",
             r"n[oa] (?:ultim[oa]|passad[oa]) (?:mes|semana|ano)",
         ),
+        "difference": (
+            r"(?:supera\w*|aument\w*|cresc\w*|subi\w*|diminu\w*|reduz\w*|caiu|cairam) em",
+            r"uma diferenca de",
+        ),
         "demonstrative": (r"est[ea]s", r"ess[ea]s", r"aquel[ea]s", r"tais", r"(?:os|as) mesm[oa]s"),
         "again": (r"outr[oa]s", r"mais", r"nov[oa]s", r"adicionais"),
     },
