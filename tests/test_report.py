@@ -274,10 +274,12 @@ def test_markdown_of_the_fixture_reads_well(data, expect):
 
 
 # ------------------------------------------------------------------------------------------ JSON
-@pytest.mark.parametrize("variant", ["run", "digest", "hostile", "empty"])
+@pytest.mark.parametrize("variant", ["run", "digest", "hostile", "empty", "review"])
 def test_json_validates_against_the_published_schema(data, variant):
     if variant == "digest":
         data = dict(data, run=None)
+    if variant == "review":  # a figure held for review is a FigureEvidence like a flag's side
+        data = dict(data, review=[dict(data["flags"][0]["new"], confidence=0.55, source_confidence=0.8)])
     if variant == "hostile":
         data = load("hostile_report.json")["data"]
     if variant == "empty":

@@ -279,7 +279,7 @@ def test_flag_status_reporting_and_report_data(tmp_path: Path) -> None:
             db.set_flag_status("f_missing", "dismissed", "x")
         data = db.report_data(flag_ids=[contra["id"]])
         json.dumps(data)  # plain JSON-able
-        assert set(data) == {"generated_at", "run", "flags", "board", "timeline", "feeds", "errors", "counts"}
+        assert set(data) == {"generated_at", "run", "flags", "review", "board", "timeline", "feeds", "errors", "counts"}
         flag = data["flags"][0]
         assert flag["new"]["article_url"] == "https://n.example/1" and flag["previous"][0]["value_low"] == 600
         assert {"figure_id", "sentence", "article_title", "scope_kind", "published"} <= set(flag["new"])
@@ -421,7 +421,16 @@ def test_a_figure_below_the_confidence_threshold_is_held_for_review_and_raises_n
         assert all(e["value_low"] != 900 for f in flags for e in f["previous"])
         review = db.figures(below_confidence=settings.flags.min_confidence)
         assert [(r["value_low"], r["confidence"]) for r in review] == [(900, 0.55)]
-        assert db.report_data()["counts"]["figures_for_review"] == 1
+        data = db.report_data()
+        assert data["counts"]["figures_for_review"] == 1
+        assert [(r["value_low"], r["source"], r["confidence"]) for r in data["review"]] == [(900, "government", 0.55)]
+        from prisonwatch import report
+
+        html = report.render_html(data)
+        assert "Held for review (1)" in html and "government says" in html
+        assert "Held for review (1)" in report.render_markdown(data)
+        document = report.report_document(data, report_id="r1", kind="run")
+        assert document["review"][0]["sentence"] == "government says 900"
         # a later, confident figure is never set against the doubtful one either
         later = figure("released", 310, "government", start=0)
         db.ingest_batch(

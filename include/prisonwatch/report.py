@@ -77,6 +77,10 @@ LABELS: dict[str, Any] = {
     "published": "published",
     "said_by": "said by",
     "confidence": "confidence",
+    "review": "Held for review",
+    "review_help": "Figures the extractor is less sure of (confidence below flags.min_confidence): stored, never "
+    "flagged. Check them against their sentence; prisonwatch figures --review lists them all.",
+    "review_side": "Figure",
     "open_article": "article",
     "metric": "Metric",
     "source": "Source",
@@ -388,6 +392,7 @@ def build_view(
         "since": format_when(since) if since else "",
         "contradictions": [_flag_view(f, labels) for f in _sorted_flags(flags, "contradiction")],
         "new_figures": [_flag_view(f, labels) for f in _sorted_flags(flags, "new_figure")],
+        "review": [_evidence_view(r, labels) for r in data.get("review") or []],
         "board": [
             {
                 "metric": _metric_label(row.get("metric"), labels),
@@ -645,6 +650,7 @@ def report_document(
             }
             for f in flags
         ],
+        "review": [_pick(r, EVIDENCE_KEYS) for r in data.get("review") or []],
         "board": [_pick(r, _BOARD_KEYS) for r in data.get("board") or []],
         "timeline": [_pick(t, _TIMELINE_KEYS) for t in data.get("timeline") or []],
         "feeds": [_pick(f, _FEED_KEYS) for f in data.get("feeds") or []],

@@ -287,6 +287,16 @@ FROM flag_evidence e JOIN v_figures v ON v.id = e.figure_id
 """
 
 
+# Figures held for review (confidence below flags.min_confidence), newest first, as FigureEvidence.
+_REVIEW_SQL = """
+SELECT v.id AS figure_id, v.metric, v.value_low, v.value_high, v.qualifier, v.value_text, v.vague, v.source,
+       v.source_text, v.scope, v.scope_kind, v.as_of, v.sentence, v.article_url, v.article_title, v.outlet,
+       v.language, v.published, v.confidence, v.source_confidence
+FROM v_figures v WHERE NOT v.vague AND v.confidence < ?
+"""
+REVIEW_SHOWN = 20  # a report lists at most this many figures held for review (the count shows them all)
+
+
 def _evidence(row: dict[str, Any]) -> dict[str, Any]:
     """A FigureEvidence dict (see the ReportData shape)."""
     return {k: row.get(k) for k in EVIDENCE_KEYS}
@@ -1347,10 +1357,15 @@ class Store:
             "(SELECT count(*) FROM figures WHERE NOT vague AND confidence < ?)",
             [self.flag_settings.min_confidence],
         ).fetchall()[0]
+        review = self._rows(
+            _REVIEW_SQL + ("AND v.stored_at >= ? " if since else "") + "ORDER BY v.stored_at DESC, v.id LIMIT ?",
+            [self.flag_settings.min_confidence, *([since] if since else []), REVIEW_SHOWN],
+        )
         return {
             "generated_at": _now(),
             "run": run[0] if run else None,
             "flags": flags,
+            "review": [_evidence(r) for r in review],
             "board": self._board(),
             "timeline": timeline,
             "feeds": feeds,
