@@ -6,14 +6,19 @@ is measured is what runs.
 
 from __future__ import annotations
 
+from typing import Any
+
 from prisonwatch.config import Settings
 from prisonwatch.models import Article, Figure
 
 
-def analyse_article(article: Article, settings: Settings) -> list[Figure]:
-    """Set the article's relevance (and its reason) and return its figures; an irrelevant one yields none."""
+def analyse_article(article: Article, settings: Settings, models: Any = None) -> list[Figure]:
+    """Set the article's relevance (and its reason) and return its figures; an irrelevant one yields none.
+
+    ``models`` (``figures.model.FigureModels``) replaces the shipped scorers, for training and evaluation.
+    """
     judge_relevance(article, settings)
-    return figures_for_article(article, settings)
+    return figures_for_article(article, settings, models)
 
 
 def judge_relevance(article: Article, settings: Settings) -> bool:
@@ -26,7 +31,7 @@ def judge_relevance(article: Article, settings: Settings) -> bool:
     return article.relevant
 
 
-def figures_for_article(article: Article, settings: Settings) -> list[Figure]:
+def figures_for_article(article: Article, settings: Settings, models: Any = None) -> list[Figure]:
     """The figures of one article whose relevance is already decided; irrelevant articles never yield figures."""
     from prisonwatch.figures import extract_figures
 
@@ -34,5 +39,5 @@ def figures_for_article(article: Article, settings: Settings) -> list[Figure]:
         return []
     published = (article.published or "")[:10] or None
     return extract_figures(
-        article.text, language=article.language or None, published=published, lexicon=settings.lexicon
+        article.text, language=article.language or None, published=published, lexicon=settings.lexicon, models=models
     )

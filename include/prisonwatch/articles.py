@@ -33,6 +33,7 @@ import lxml.etree
 import lxml.html
 
 from prisonwatch.config import Settings
+from prisonwatch.figures.languages import LANGUAGES
 from prisonwatch.models import Article, FeedEntry
 
 log = logging.getLogger(__name__)
@@ -41,8 +42,8 @@ log = logging.getLogger(__name__)
 MAX_ELEMENTS = 200_000
 MAX_ROW_CELLS = 2_000
 # Languages the project reads; others are only returned when the detector is sure.
-# the languages figure extraction reads (prisonwatch.figures.languages); others are named but not analysed
-MAIN_LANGUAGES = ("es", "en", "pt")
+# the languages figure extraction reads (its registry); others are named but not analysed
+MAIN_LANGUAGES = tuple(LANGUAGES)
 
 
 class ArticleSkipped(Exception):
@@ -296,12 +297,12 @@ def detect_language(text: str, hint: str = "") -> str:
     return best
 
 
+_FUNCTION_WORDS = frozenset(w for pack in LANGUAGES.values() for w in pack.stopwords)
+
+
 def _has_function_words(sample: str) -> bool:
     """Whether a sample holds at least one function word ('de', 'the', 'que') of a supported language."""
-    from prisonwatch.figures.languages import LANGUAGES
-
-    words = {w for pack in LANGUAGES.values() for w in pack.stopwords}
-    return any(token.lower().strip(".,;:!?()«»\"'") in words for token in sample.split()[:300])
+    return any(token.lower().strip(".,;:!?()«»\"'") in _FUNCTION_WORDS for token in sample.split()[:300])
 
 
 # ---------------------------------------------------------------------- markup checks

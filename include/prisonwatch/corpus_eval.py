@@ -70,14 +70,16 @@ class ArticleResult:
     errors: list[str] = field(default_factory=list)
 
 
-def predict(corpus: Path, gold: dict[str, Any], settings: Settings) -> tuple[bool, list[dict[str, Any]]]:
-    """Run the project's analysis on one corpus article (its plain text)."""
+def predict(
+    corpus: Path, gold: dict[str, Any], settings: Settings, models: Any = None
+) -> tuple[bool, list[dict[str, Any]]]:
+    """Run the project's analysis on one corpus article (its plain text), with the shipped scorers or ``models``."""
     from prisonwatch import articles
     from prisonwatch.analysis import analyse_article
 
     text = (corpus / "text" / f"{gold['id']}.txt").read_text(encoding="utf-8")
     article = articles.article_from_text(text, url="http://127.0.0.1:8000" + gold["url"], origin="feed")
-    figures = analyse_article(article, settings)
+    figures = analyse_article(article, settings, models)
     return article.relevant, [f.to_public_dict() for f in figures]
 
 

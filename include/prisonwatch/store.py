@@ -279,21 +279,16 @@ _SOURCE_VALUE_COLUMNS = (
 # Up to this many values go in as one list parameter per column (~0.5 ms a statement); more go as an
 # Arrow batch (registering one costs ~0.8 ms, but it scales to any size).
 _VALUES_MAX_PARAMS = 2000
-_EVIDENCE_SQL = """
-SELECT e.flag_id, e.role, e.added_at, v.id AS figure_id, v.metric, v.value_low, v.value_high, v.qualifier,
-       v.value_text, v.vague, v.source, v.source_text, v.scope, v.scope_kind, v.as_of, v.sentence,
-       v.article_url, v.article_title, v.outlet, v.language, v.published, v.confidence, v.source_confidence
+# The FigureEvidence columns of v_figures (alias v), in EVIDENCE_KEYS order.
+_EVIDENCE_COLUMNS = ", ".join("v.id AS figure_id" if k == "figure_id" else f"v.{k}" for k in EVIDENCE_KEYS)
+_EVIDENCE_SQL = f"""
+SELECT e.flag_id, e.role, e.added_at, {_EVIDENCE_COLUMNS}
 FROM flag_evidence e JOIN v_figures v ON v.id = e.figure_id
 """
 
 
 # Figures held for review (confidence below flags.min_confidence), newest first, as FigureEvidence.
-_REVIEW_SQL = """
-SELECT v.id AS figure_id, v.metric, v.value_low, v.value_high, v.qualifier, v.value_text, v.vague, v.source,
-       v.source_text, v.scope, v.scope_kind, v.as_of, v.sentence, v.article_url, v.article_title, v.outlet,
-       v.language, v.published, v.confidence, v.source_confidence
-FROM v_figures v WHERE NOT v.vague AND v.confidence < ?
-"""
+_REVIEW_SQL = f"SELECT {_EVIDENCE_COLUMNS} FROM v_figures v WHERE NOT v.vague AND v.confidence < ? "
 REVIEW_SHOWN = 20  # a report lists at most this many figures held for review (the count shows them all)
 
 

@@ -10,6 +10,7 @@ figures.
 
 from __future__ import annotations
 
+import math
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ from prisonwatch.figures.features import (
     context_features,
     number_features,
 )
-from prisonwatch.figures.languages import LanguagePack, guess_language, pack_for
+from prisonwatch.figures.languages import LanguagePack, pack_for_text
 from prisonwatch.figures.model import NONE, FigureModels, load_models
 from prisonwatch.figures.numbers import Candidate, number_candidates, vague_mentions
 from prisonwatch.figures.scope import figure_scope
@@ -68,8 +69,7 @@ def analyse_text(
 ) -> tuple[list[NumberCase], LanguagePack]:
     """Every number candidate of an article with its features and claimant options (no decision yet)."""
     folded = fold(text)
-    pack = pack_for(language) or pack_for(guess_language(folded))
-    assert pack is not None
+    pack = pack_for_text(language, folded)
     lex = lexicon if lexicon is not None else _configured_lexicon()
     mentions = article_mentions(text, folded, pack, lex.people, lex.organisations)
     views: list[SentenceView] = []
@@ -96,6 +96,7 @@ def analyse_text(
                 )
             )
     cases: list[NumberCase] = []
+    starts = [v.offset for v in views]
     previous_speaker: Mention | None = None
     for index, view in enumerate(views):
         offset, sentence = view.offset, view.text
@@ -117,7 +118,7 @@ def analyse_text(
                 case.options.append(ClaimantOption(closer, "quote", claimant_features(view, cand, closer, "quote")))
             if previous_speaker is not None:  # the speaker of the paragraph's earlier sentences
                 features = claimant_features(view, cand, previous_speaker, "carried")
-                back = index - _sentence_of(views, previous_speaker.start)
+                back = index - _sentence_of(starts, previous_speaker.start)
                 features[f"carried:back:{min(back, 4)}"] = 1.0
                 if in_sentence:
                     features["carried:sentence_names_one"] = 1.0
@@ -142,9 +143,8 @@ def _configured_lexicon() -> LexiconSettings:
     return load_settings().lexicon
 
 
-def _sentence_of(views: list[SentenceView], position: int) -> int:
-    """Index of the sentence that holds an article offset (the last one starting at or before it)."""
-    starts = [v.offset for v in views]
+def _sentence_of(starts: list[int], position: int) -> int:
+    """Index of the sentence (by its start offset) that holds an article offset."""
     return max(0, bisect_right(starts, position) - 1)
 
 
@@ -260,8 +260,6 @@ def _share_contrast_scope(figures: list[Figure]) -> None:
 
 def choose_claimant(case: NumberCase, models: FigureModels) -> tuple[str, float, Mention | None]:
     """(source, its probability among the options, the mention) for one number."""
-    import math
-
     scored = [(models.claimant.logits(o.features)[0], o) for o in case.options]
     top = max(s for s, _ in scored)
     weights = [math.exp(s - top) for s, _ in scored]
@@ -350,6 +348,5 @@ def _parse_day(value: str | None) -> date | None:
 def vague_quantities(text: str, language: str | None = None) -> list[str]:
     """The vague quantities of an article ('cientos de presos', 'hundreds'): reported apart, never flagged."""
     folded = fold(text)
-    pack = pack_for(language) or pack_for(guess_language(folded))
-    assert pack is not None
+    pack = pack_for_text(language, folded)
     return [text[a : min(len(text), b + 30)].split(".")[0] for a, b in vague_mentions(folded, pack)]

@@ -70,15 +70,19 @@ class FigureModels:
         p = min(max(probability, 1e-6), 1 - 1e-6)
         return 1.0 / (1.0 + math.exp(-(a * math.log(p / (1 - p)) + b)))
 
+    @classmethod
+    def from_dict(cls, data: dict) -> FigureModels:
+        """The scorers from the model file's content (or from what training returns)."""
+        return cls(
+            metric=LinearModel.from_dict(data["metric"]),
+            claimant=LinearModel.from_dict(data["claimant"]),
+            threshold=float(data.get("threshold", 0.5)),
+            meta=data.get("meta", {}),
+            calibration=tuple(data.get("calibration", (1.0, 0.0))),
+        )
+
 
 @lru_cache(maxsize=4)
 def load_models(path: str | None = None) -> FigureModels:
     """The shipped models (read once per process)."""
-    data = json.loads(Path(path or MODEL_PATH).read_text(encoding="utf-8"))
-    return FigureModels(
-        metric=LinearModel.from_dict(data["metric"]),
-        claimant=LinearModel.from_dict(data["claimant"]),
-        threshold=float(data.get("threshold", 0.5)),
-        meta=data.get("meta", {}),
-        calibration=tuple(data.get("calibration", (1.0, 0.0))),
-    )
+    return FigureModels.from_dict(json.loads(Path(path or MODEL_PATH).read_text(encoding="utf-8")))

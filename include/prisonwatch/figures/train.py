@@ -163,44 +163,36 @@ def fit(labelled: list[tuple[Document, list[tuple[NumberCase, str | None, str | 
 
 
 def writer_fold_results(labelled: list[tuple[Document, list]], corpus: Path) -> list[Any]:
-    """For each tuning writer, the scored predictions (corpus_eval.ArticleResult) of scorers trained without it."""
+    """For each tuning writer, the scored predictions (corpus_eval.ArticleResult) of scorers trained without it,
+    made by the same analysis the pipeline runs (corpus_eval.predict)."""
     from prisonwatch.config import load_settings
-    from prisonwatch.corpus_eval import score_article
-    from prisonwatch.figures.extract import extract_figures
-    from prisonwatch.relevance import assess_relevance
+    from prisonwatch.corpus_eval import predict, score_article
 
     settings = load_settings()
     golds = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in (corpus / "gold").glob("*.json")}
     results = []
     for fold in TUNING_WRITER_FOLDS:
         rest = [(d, c) for d, c in labelled if not (d.name in golds and golds[d.name]["outlet"] in fold)]
-        m = fit(rest)
-        models = FigureModels(
-            LinearModel.from_dict(m["metric"]), LinearModel.from_dict(m["claimant"]), m["threshold"], {}
-        )
-        for doc, _ in labelled:
-            gold = golds.get(doc.name)
-            if gold is None or gold["outlet"] not in fold:
-                continue
-            relevant, _ = assess_relevance("", doc.text, doc.language, settings.relevance)
-            figures = extract_figures(doc.text, language=doc.language, models=models) if relevant else []
-            results.append(score_article(gold, relevant, [f.to_public_dict() for f in figures]))
+        models = FigureModels.from_dict(fit(rest))
+        for gold in sorted(golds.values(), key=lambda g: g["id"]):
+            if gold["outlet"] in fold:
+                results.append(score_article(gold, *predict(corpus, gold, settings, models)))
     return results
 
 
-def calibrate(labelled: list[tuple[Document, list]], corpus: Path) -> list[float]:
+def calibrate(labelled: list[tuple[Document, list]], corpus: Path, model: dict[str, Any]) -> list[float]:
     """Platt scaling (a, b) of the metric probability, fitted on predictions for text the scorers did not learn from.
 
     For each tuning writer, scorers are fitted without that writer's articles and run on them; the fixture
-    sentences never trained on are added. Whether each prediction is right (metric and value) is set against its
-    raw probability.
+    sentences never trained on are added, scored by ``model`` (the scorers fitted on everything). Whether each
+    prediction is right (metric and value) is set against its raw probability.
     """
     import math
 
     from sklearn.linear_model import LogisticRegression
 
     pairs: list[tuple[float, bool]] = [p for r in writer_fold_results(labelled, corpus) for p in r.correct]
-    pairs += _held_out_fixture_pairs(labelled)
+    pairs += _held_out_fixture_pairs(FigureModels.from_dict(model))
     x = [[math.log(max(p, 1e-6) / max(1 - p, 1e-6))] for p, _ in pairs]
     y = [int(ok) for _, ok in pairs]
     if len(set(y)) < 2:
@@ -209,12 +201,10 @@ def calibrate(labelled: list[tuple[Document, list]], corpus: Path) -> list[float
     return [round(float(platt.coef_[0][0]), 5), round(float(platt.intercept_[0]), 5)]
 
 
-def _held_out_fixture_pairs(labelled: list[tuple[Document, list]]) -> list[tuple[float, bool]]:
+def _held_out_fixture_pairs(models: FigureModels) -> list[tuple[float, bool]]:
     """(raw probability, right) for the fixture sentences never trained on (holdouts and constructions)."""
     from prisonwatch.figures.extract import extract_figures
 
-    m = fit(labelled)
-    models = FigureModels(LinearModel.from_dict(m["metric"]), LinearModel.from_dict(m["claimant"]), m["threshold"], {})
     pairs = []
     for name in HELD_OUT_FIXTURE_FILES:
         path = FIXTURES / name
@@ -292,7 +282,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     model = fit(labelled)
     if with_corpus:
-        model["calibration"] = calibrate(labelled, args.corpus)
+        model["calibration"] = calibrate(labelled, args.corpus, model)
     args.out.write_text(dump_model(model), encoding="utf-8")
     meta = model["meta"]
     print(f"wrote {args.out}: {meta['documents']} documents, metric examples {meta['metric_examples']}, "
