@@ -183,3 +183,68 @@ def test_counts_of_people_who_are_not_prisoners_of_the_story_are_not_figures(tex
 )
 def test_a_difference_between_two_counts_is_not_a_count(text: str, language: str) -> None:
     assert scored(text, language) == []
+
+
+# ----------------------------------------------------------------------------- contrasted and disputed claims
+@pytest.mark.parametrize(
+    ("text", "language", "value", "source"),
+    [
+        # the number after 'not the' belongs to whoever is said to claim it
+        ("Foro Penal ha verificado 310 excarcelaciones, no las 850 que anuncia el Gobierno.", "es", 850, "government"),
+        ("Foro Penal has verified 310 releases, not the 850 the government announces.", "en", 850, "government"),
+        ("O Foro Penal verificou 310 solturas, e não as 850 que o governo anuncia.", "pt", 850, "government"),
+        # whoever disputes a figure is not its claimant
+        ("Las autoridades dicen haber liberado a 1.300 personas, una cifra que Provea rechaza.", "es", 1300,
+         "government"),
+        ("The authorities say they have freed 1,300 people, a number Provea rejects.", "en", 1300, "government"),
+        # the state as the subject of a claim, as headlines write it
+        ("Venezuela says it has freed 640 political prisoners", "en", 640, "government"),
+    ],
+)  # fmt: skip
+def test_the_claimant_of_a_contrasted_or_disputed_figure(text: str, language: str, value: int, source: str) -> None:
+    sources = {v: s for _m, v, s in scored(text, language)}
+    assert sources.get(value) == source, scored(text, language)
+
+
+def test_a_pronoun_subject_refers_back_to_the_previous_sentences_claimant() -> None:
+    text = "Foro Penal published its count on Tuesday. It lists 655 people still held for political reasons."
+    assert ("still_detained", 655, "foro_penal") in scored(text, "en")
+
+
+# ----------------------------------------------------------------------------- numbers and hedges as written
+@pytest.mark.parametrize(
+    ("text", "language", "value", "qualifier"),
+    [
+        ("Dos docenas de estudiantes fueron excarcelados el lunes.", "es", 24, "exact"),
+        ("Media docena de sindicalistas fueron excarcelados el lunes.", "es", 6, "about"),
+        ("Uma dúzia de jornalistas foi libertada na segunda-feira.", "pt", 12, "exact"),
+        ("Foro Penal dijo que los presos políticos bajaron de 650 por primera vez.", "es", 650, "fewer_than"),
+        ("O Foro Penal disse que os presos políticos ficaram abaixo dos 650.", "pt", 650, "fewer_than"),
+        ("Foro Penal said the number of political prisoners fell below 650.", "en", 650, "fewer_than"),
+    ],
+)
+def test_collective_numbers_and_bounds(text: str, language: str, value: int, qualifier: str) -> None:
+    found = {(f.value_low, f.qualifier) for f in extract_figures(text, language=language)}
+    assert (value, qualifier) in found, found
+
+
+def test_plural_collectives_alone_stay_vague() -> None:
+    assert scored("Docenas de presos políticos fueron excarcelados el lunes.", "es") == []
+
+
+@pytest.mark.parametrize(
+    "text,language",
+    [
+        ("El Gobierno prometió excarcelar a 250 detenidos antes de fin de mes.", "es"),
+        ("The government pledged to free 250 detainees by the end of the month.", "en"),
+        ("O governo prometeu libertar 250 detidos até ao fim do mês.", "pt"),
+        ("Las autoridades dijeron que 250 presos serán excarcelados en los próximos días.", "es"),
+    ],
+)
+def test_promised_releases_are_not_releases(text: str, language: str) -> None:
+    assert [m for m, _v, _s in scored(text, language) if m == "released"] == []
+
+
+def test_european_portuguese_amnesty_spelling() -> None:
+    text = "Ao abrigo da lei de amnistia, 3.400 pessoas viram os seus processos arquivados, disse o deputado."
+    assert [m for m, v, _s in scored(text, "pt") if v == 3400] == ["amnesty_granted"]

@@ -21,7 +21,10 @@ __all__ = ["SentenceView", "number_features", "claimant_features", "context_feat
 METRIC_CUES = {"released": "released", "stock": "still_detained", "amnesty": "amnesty_granted",
                "arrested": "arrested", "measures": "under_court_measures"}  # fmt: skip
 _QUOTES = '"'
+_NOT_METRIC_CUES = ("pronoun", "dispute", "former")  # read by their own features only
 _RELATIVE_RE = re.compile(r"(?<!\w)(?:que|quienes|who|that|which|whom|os quais|as quais|los cuales|las cuales)(?!\w)")
+# 'no las 900 que dice el Gobierno', 'not the 900 the government claims': the number is someone else's claim
+_NEGATED_RE = re.compile(r"(?<!\w)(?:no|not|nao|ni|nor)\s+(?:(?:l[oa]s|the|[oa]s|sus|their|seus|suas)\s+)?$")
 _CONTRAST_RE = re.compile(
     r"(?<!\w)(?:pero|but|mas|porem|however|sin embargo|no entanto|mientras|while|whereas|enquanto|aunque|although"
     r"|embora)(?!\w)"
@@ -135,6 +138,8 @@ def number_features(
     nearest: dict[str, tuple[int, str]] = {}
     modal_ends = [b for x in ("hypothetical", "demand") for _a, b in view.cues[x]]
     for cue_name, spans in view.cues.items():
+        if cue_name in _NOT_METRIC_CUES:
+            continue
         for a, b in spans:
             if a >= cand.start and b <= cand.end:
                 continue  # inside the number phrase or its hedge ('mais de 200')
@@ -173,6 +178,10 @@ def number_features(
             f[f"near:{best[0]}|H:{head}"] = 1.0
         if view.cues["amnesty"]:
             f[f"near:{best[0]}|S:amnesty"] = 1.0
+        # 'personas que estaban sometidas a medidas cautelares': the cue names a state they have left
+        cue_starts = [a for a, _ in view.cues[best[0]] if c_start <= a < c_end]
+        if any(0 <= a - e <= 25 for a in cue_starts for _, e in view.cues["former"]):
+            f[f"near:{best[0]}|former"] = 1.0
     before = view.folded[max(0, cand.start - 12) : cand.start]
     if re.search(r"(?:de l[oa]s|of the|d[oa]s|among the|entre l[oa]s)\s+$", before):
         f["partitive_total"] = 1.0
@@ -264,6 +273,12 @@ def claimant_features(view: SentenceView, cand: Candidate, mention: Mention | No
             f["claims_this"] = 1.0  # 'not the 900 the government claims', '302, said Foro Penal'
     if any(0 <= m_start - b <= 12 for a, b in report):
         f["rep_before"] = 1.0
+    if any(0 <= a - m_end <= 12 for a, b in view.cues["dispute"]):
+        f["disputes"] = 1.0  # 'una cifra que Foro Penal cuestiona': the disputer is not the claimant
+    if _NEGATED_RE.search(view.folded[max(0, cand.start - 14) : cand.start]):
+        f[f"negated:{side}"] = 1.0
+        if side == "after" and dist <= 5:
+            f["negated:after:near"] = 1.0
     if any(0 <= m_start - b <= 8 for a, b in view.cues["count_noun"]) or re.match(
         r"'s\b", view.folded[m_end : m_end + 3]
     ):

@@ -112,8 +112,10 @@ def number_candidates(sentence: str, folded: str, pack: LanguagePack) -> list[Ca
 
     collective = "|".join(sorted(pack.collectives, key=len, reverse=True))
     small = "|".join(w for w, v in pack.number_words.items() if 2 <= v <= 9)
-    for m in re.finditer(rf"(?<!\w)(?:(?:una?|um|uma|a|one)\s+|({small})\s+)?({collective})(?!\w)", folded):
-        if not free(m.start(), m.end()):
+    # 'una docena', 'two dozen', 'dos docenas' (the plural only after a number: 'docenas' alone is vague)
+    pattern = rf"(?<!\w)(?:(?:una?|um|uma|a|one)\s+(?=(?:{collective})(?!\w))|({small})\s+)?({collective})(s?)(?!\w)"
+    for m in re.finditer(pattern, folded):
+        if not free(m.start(), m.end()) or (m.group(3) and not m.group(1)):
             continue
         value, qualifier = pack.collectives[m.group(2)]
         if m.group(1):  # 'two dozen' is 24
@@ -208,6 +210,8 @@ def _apply_hedges(sentence: str, folded: str, c: Candidate, pack: LanguagePack) 
         return
     before = folded[max(0, c.start - 40) : c.start]
     m = pack.hedge_before_re.search(before)
+    if m and re.match(r"\s+(?:a|to|para)\s+\d", folded[c.end : c.end + 8]):
+        m = None  # 'bajó de 1.085 a 903': the old value of a change, not a bound
     if m:
         words = m.group(1)
         c.qualifier = pack.hedge_qualifier(words)

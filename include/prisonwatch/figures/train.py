@@ -261,6 +261,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--cv", action="store_true", help="print leave-one-writer-out scores on the tuning outlets; write nothing"
     )
+    parser.add_argument("--errors", action="store_true", help="with --cv: list each fold's errors")
     args = parser.parse_args(argv)
     docs = fixture_documents()
     with_corpus = not args.no_corpus and (args.corpus / "gold").is_dir()
@@ -278,6 +279,8 @@ def main(argv: list[str] | None = None) -> int:
         total = Tally()
         for result in writer_fold_results(labelled, args.corpus):
             total.add(result.tally)
+            if args.errors and result.errors:
+                print(result.gold["id"], result.gold["outlet"], *result.errors, sep="\n  ")
         print("leave-one-writer-out on the tuning outlets:", json.dumps(total.scores()))
         return 0
     model = fit(labelled)

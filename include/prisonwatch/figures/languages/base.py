@@ -30,6 +30,9 @@ CUE_CLASSES = (
     "demand",  # pidió, exigió, called for: a demand, not an event
     "hypothetical",  # podrían, could, would, poderão: a forecast
     "report",  # dijo, informó, said, afirmou: a reporting verb
+    "former",  # estaban, vivían, were, had been: a state that no longer holds ('estaban bajo medidas cautelares')
+    "pronoun",  # ella, it, they, nela: a subject that refers back (read at the start of a sentence only)
+    "dispute",  # cuestiona, disputes, contesta: whoever does it is not the claimant of the figure
     "count_noun",  # cifra, balance, registro, tally, contagem
     "total",  # suman, total, asciende, ya son, so far, to date
     "since",  # desde, since, a partir de
