@@ -148,14 +148,34 @@ def load_seed_cases(seeds_dir: Path, corpus_dir: Path = SEED_CORPUS_DIR) -> list
     return cases
 
 
+def load_article_cases(articles_dir: Path, holdout: bool) -> list[Case]:
+    """Cases from articles/*.yaml: whole articles written in the shapes of other outlets, every figure listed;
+    those marked ``holdout: true`` are never trained on."""
+    cases = []
+    for path in sorted(articles_dir.glob("*.yaml")):
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        if bool(raw.get("holdout")) != holdout:
+            continue
+        if not raw.get("text") or not raw.get("language"):
+            raise FixtureError(f"{path.name}: an article needs text and language")
+        cases.append(
+            Case(path.name, raw["text"], raw["language"], _check_expect(raw.get("expect"), path.name),
+                 published=raw.get("published"))
+        )  # fmt: skip
+    return cases
+
+
 def load_groups(fixtures: Path) -> dict[str, list[Case]]:
-    """Every group present under ``fixtures``: es, en and seeds."""
+    """Every group present under ``fixtures``: the sentence files, the seed articles and the written articles."""
     groups: dict[str, list[Case]] = {}
     for group, filename in GROUP_FILES.items():
         if (fixtures / filename).is_file():
             groups[group] = load_sentence_cases(fixtures / filename)
     if (fixtures / "seeds").is_dir():
         groups["seeds"] = load_seed_cases(fixtures / "seeds")
+    if (fixtures / "articles").is_dir():
+        groups["articles"] = load_article_cases(fixtures / "articles", holdout=False)
+        groups["holdout_articles"] = load_article_cases(fixtures / "articles", holdout=True)
     if not groups:
         raise FixtureError(f"no labelled cases under {fixtures}")
     return groups

@@ -21,7 +21,7 @@ __all__ = ["SentenceView", "number_features", "claimant_features", "context_feat
 METRIC_CUES = {"released": "released", "stock": "still_detained", "amnesty": "amnesty_granted",
                "arrested": "arrested", "measures": "under_court_measures"}  # fmt: skip
 _QUOTES = '"'
-_NOT_METRIC_CUES = ("pronoun", "dispute", "former")  # read by their own features only
+_NOT_METRIC_CUES = ("pronoun", "dispute", "former", "negation", "tally")  # read by their own features only
 _RELATIVE_RE = re.compile(r"(?<!\w)(?:que|quienes|who|that|which|whom|os quais|as quais|los cuales|las cuales)(?!\w)")
 # 'no las 900 que dice el Gobierno', 'not the 900 the government claims': the number is someone else's claim
 _NEGATED_RE = re.compile(r"(?<!\w)(?:no|not|nao|ni|nor)\s+(?:(?:l[oa]s|the|[oa]s|sus|their|seus|suas)\s+)?$")
@@ -161,8 +161,10 @@ def number_features(
                 if relative_at is not None and a > relative_at and same_clause:
                     # 'N personas que estaban presas han salido': the relative clause describes, the verb after it tells
                     side = "Rrel" if a < relative_end else "Rmain"
-            else:  # the cue spans the number: 'quedan unos 650 tras las rejas'
+            else:  # the cue spans the number: 'quedan unos 650 tras las rejas' reads as a cue before and after it
                 dist, side = 0, "X"
+                if same_clause:
+                    f[f"L:{name}"] = f[f"H:{name}"] = 1.0
             f[f"{side}:{name}"] = 1.0
             f[f"S:{name}"] = 1.0
             if name in METRIC_CUES and same_clause and (name not in nearest or dist < nearest[name][0]):
@@ -182,6 +184,21 @@ def number_features(
         cue_starts = [a for a, _ in view.cues[best[0]] if c_start <= a < c_end]
         if any(0 <= a - e <= 25 for a in cue_starts for _, e in view.cues["former"]):
             f[f"near:{best[0]}|former"] = 1.0
+        # 'tampoco han salido los 43', 'have not been freed': a release denied tells who is still held
+        if any(0 <= a - e <= 14 for a in cue_starts for _, e in view.cues["negation"]):
+            f[f"near:{best[0]}|negated"] = 1.0
+    # 'contabiliza 604 pessoas detidas', 'mantiene en su lista a 711 presos': a register's verb right before the number
+    if any(0 <= first - view.token_at(max(a, b - 1)) <= 3 and c_start <= a for a, b in view.cues["tally"]):
+        f["tally"] = 1.0
+        for head in [k[2:] for k in f if k.startswith("H:")] or ["none"]:
+            f[f"tally|H:{head}"] = 1.0
+    # 'the number of people under court restrictions ... at nearly 9,000': the count noun names what is counted
+    for noun_start, noun_end in view.cues["count_noun"]:
+        if not c_start <= noun_start < cand.start:
+            continue
+        for name in METRIC_CUES:
+            if any(noun_end <= a <= noun_end + 30 and b <= cand.start for a, b in view.cues[name]):
+                f[f"numof:{name}"] = 1.0
     before = view.folded[max(0, cand.start - 12) : cand.start]
     if re.search(r"(?:de l[oa]s|of the|d[oa]s|among the|entre l[oa]s)\s+$", before):
         f["partitive_total"] = 1.0

@@ -21,7 +21,9 @@ _AFTER_NOT_COUNT_RE = re.compile(
 )
 _BEFORE_NOT_COUNT_RE = re.compile(
     r"(?:\$|€|£|us\$|usd|nº|n\.º|no\.|#|art\.|articulo|article|artigo|ley|law|lei|zona|yare|rodeo|km"
-    r"|(?:younger|older) than|aged|ages? of|(?:menores|mayores|maiores) de|edad de|idade de)\s*$"
+    r"|(?:younger|older) than|aged|ages? of|(?:menores|mayores|maiores) de|edad de|idade de"
+    # the size of each group, not a total: 'a grupos de 20 o 30 personas', 'in batches of 40'
+    r"|(?:grupos|tandas|lotes|turnos|groups|batches) (?:de|of))\s*$"
 )
 
 

@@ -22,6 +22,7 @@ from typing import Any
 import yaml
 
 from prisonwatch.config import INCLUDE_DIR
+from prisonwatch.evaluation import load_article_cases
 from prisonwatch.figures.extract import NumberCase, analyse_text
 from prisonwatch.figures.model import MODEL_PATH, NONE, FigureModels, LinearModel
 from prisonwatch.figures.splits import TUNING_OUTLETS, TUNING_WRITER_FOLDS
@@ -62,6 +63,8 @@ def fixture_documents(fixtures: Path = FIXTURES) -> list[Document]:
         case = yaml.safe_load(path.read_text(encoding="utf-8"))
         text = (seed_dir / case["file"]).read_text(encoding="utf-8")
         docs.append(Document(path.name, text, case.get("language", "en"), case.get("expect") or []))
+    for case in load_article_cases(fixtures / "articles", holdout=False):
+        docs.append(Document(case.name, case.text, case.language, case.expect))
     return docs
 
 
@@ -202,19 +205,21 @@ def calibrate(labelled: list[tuple[Document, list]], corpus: Path, model: dict[s
 
 
 def _held_out_fixture_pairs(models: FigureModels) -> list[tuple[float, bool]]:
-    """(raw probability, right) for the fixture sentences never trained on (holdouts and constructions)."""
+    """(raw probability, right) for the fixture texts never trained on (holdouts, constructions, held-out articles)."""
     from prisonwatch.figures.extract import extract_figures
 
     pairs = []
-    for name in HELD_OUT_FIXTURE_FILES:
-        path = FIXTURES / name
-        for case in yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else []:
-            wanted = [(e["metric"], e["value_low"], e["value_high"]) for e in case.get("expect") or []]
-            for f in extract_figures(case["text"], language=case.get("language"), models=models):
-                key = (f.metric, f.value_low, f.value_high)
-                pairs.append((f.confidence, key in wanted))
-                if key in wanted:
-                    wanted.remove(key)
+    cases = [c for name in HELD_OUT_FIXTURE_FILES if (FIXTURES / name).exists()
+             for c in yaml.safe_load((FIXTURES / name).read_text(encoding="utf-8")) or []]  # fmt: skip
+    cases += [{"text": c.text, "language": c.language, "expect": c.expect}
+              for c in load_article_cases(FIXTURES / "articles", holdout=True)]  # fmt: skip
+    for case in cases:
+        wanted = [(e["metric"], e["value_low"], e["value_high"]) for e in case.get("expect") or []]
+        for f in extract_figures(case["text"], language=case.get("language"), models=models):
+            key = (f.metric, f.value_low, f.value_high)
+            pairs.append((f.confidence, key in wanted))
+            if key in wanted:
+                wanted.remove(key)
     return pairs
 
 

@@ -30,6 +30,8 @@ CUE_CLASSES = (
     "demand",  # pidió, exigió, called for: a demand, not an event
     "hypothetical",  # podrían, could, would, poderão: a forecast
     "report",  # dijo, informó, said, afirmou: a reporting verb
+    "tally",  # contabiliza, counts, registra, lists: a register's verb; before prisoners it tells a stock
+    "negation",  # no, tampoco, not, yet to, ainda não: 'no han salido' tells who is still held
     "former",  # estaban, vivían, were, had been: a state that no longer holds ('estaban bajo medidas cautelares')
     "pronoun",  # ella, it, they, nela: a subject that refers back (read at the start of a sentence only)
     "dispute",  # cuestiona, disputes, contesta: whoever does it is not the claimant of the figure

@@ -49,6 +49,7 @@ PACK = LanguagePack(
         r"poco mas de": "more_than",
         r"un poco mas de": "more_than",
         r"superan? (?:los |las )?": "more_than",
+        r"por encima de(?: los| las)?": "more_than",
         r"supera(?:ba|ban|ron)? (?:a )?(?:los |las )?": "more_than",
         r"mas de un": "more_than",
         r"casi": "about",
@@ -170,6 +171,8 @@ PACK = LanguagePack(
             r"casos",
         ),
         "breakdown": (
+            r"(?:colombian|peruan|ecuatorian|chilen|argentin|uruguay|paraguay|bolivian|cuban|mexican|italian|portugues|español|espanol|estadounidens|aleman|frances|brasileñ|brasilen|britanic|canadiens|dominican)\w*",
+            r"(?:hispano|luso|italo|colombo|ecuato)-?venezolan[oa]s",
             r"mujeres",
             r"hombres",
             r"militares",
@@ -294,6 +297,20 @@ PACK = LanguagePack(
             r"seran",
             r"van a",
         ),
+        "tally": (
+            r"contabiliz\w+",
+            r"registra\w*",
+            r"registr[oó]",
+            r"cuenta[n]?",
+            r"contaba[n]?",
+            r"computa\w*",
+            r"mantiene[n]? en su (?:lista|registro)(?: a)?",
+            r"document\w+",
+            r"lista[n]?",
+            r"incluye[n]?",
+            r"recoge[n]?",
+        ),
+        "negation": (r"no", r"tampoco", r"ni", r"aun no", r"todavia no", r"sin", r"nunca"),
         "former": (
             r"estaban",
             r"estaba",
@@ -452,6 +469,7 @@ PACK = LanguagePack(
             r"viernes",
             r"sabado",
             r"domingo",
+            r"dia",
         ),
         "perfect": (
             r"h(?:an|a|abian|abia|emos) (?:sido )?\w+(?:ado|ada|ados|adas|ido|ida|idos|idas)",
@@ -489,6 +507,7 @@ PACK = LanguagePack(
         r"runrun\.es",
     ),
     anaphors={
+        r"el mismo (?:responsable|portavoz|funcionario|dirigente)": "person",
         r"la organizacion": "org",
         r"la ong": "org",
         r"el grupo": "org",

@@ -46,7 +46,7 @@ PACK = LanguagePack(
         r"algo mais de": "more_than",
         r"superam? (?:os |as )?": "more_than",
         r"ultrapass\w+ (?:os |as |a marca de )?": "more_than",
-        r"acima de": "more_than",
+        r"acima (?:de|dos|das)": "more_than",
         r"quase": "about",
         r"cerca de": "about",
         r"perto de": "about",
@@ -157,6 +157,8 @@ PACK = LanguagePack(
             r"dirigentes",
         ),
         "breakdown": (
+            r"(?:colombian|peruan|equatorian|chilen|argentin|uruguai|paraguai|bolivian|cuban|mexican|italian|portugues|espanh|estadunidens|norte-american|alema|frances|brasileir|britanic|canadens|dominican)\w*",
+            r"(?:luso|italo|hispano)-?venezuelan[oa]s",
             r"mulheres",
             r"homens",
             r"militares",
@@ -276,6 +278,18 @@ PACK = LanguagePack(
             r"promet\w+",
             r"serao",
         ),
+        "tally": (
+            r"contabiliz\w+",
+            r"regist\w+",
+            r"conta(?:va|m|vam)?",
+            r"contou",
+            r"computa\w*",
+            r"mant[eé]m na (?:sua )?lista",
+            r"document\w+",
+            r"lista[m]?",
+            r"inclui",
+        ),
+        "negation": (r"nao", r"tampouco", r"nem", r"ainda nao", r"sem", r"nunca"),
         "former": (
             r"estavam",
             r"estava",
@@ -434,6 +448,7 @@ PACK = LanguagePack(
             r"sexta(?:-feira)?",
             r"sabado",
             r"domingo",
+            r"dia",
         ),
         "perfect": (
             r"t(?:em|eem|inham|inha) (?:sido )?\w+(?:ado|ada|ados|adas|ido|ida|idos|idas)",
@@ -468,6 +483,7 @@ PACK = LanguagePack(
         r"efecto cocuyo",
     ),
     anaphors={
+        r"o mesmo (?:responsavel|porta-voz|dirigente)": "person",
         r"a organizacao": "org",
         r"a ong": "org",
         r"o grupo": "org",
