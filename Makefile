@@ -16,7 +16,7 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 # One-off `airflow dags test` runs: Airflow 3.3.2 fails them for DAGs with a deadline (see dags/prisonwatch_monitor.py).
 ONE_OFF := PRISONWATCH_NO_DEADLINE=1
 
-.PHONY: install run test demo airflow eval train-figures bench lint lock clean airflow-init browser
+.PHONY: install run test demo airflow airflow-stop smtp-connection mail-test eval train-figures bench lint lock clean airflow-init browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,10 +58,26 @@ run: airflow-init
 demo: airflow-init
 	$(ONE_OFF) $(BIN)/python -m prisonwatch.demo
 
-## airflow: Airflow locally (standalone, API on 127.0.0.1:8080)
+## airflow: Airflow locally (scheduler, DAG processor, triggerer, API on 127.0.0.1:8080); Ctrl-C stops it
 airflow: airflow-init
-	@echo "Airflow UI: http://127.0.0.1:8080  (user admin; password in $(AIRFLOW_HOME)/simple_auth_manager_passwords.json.generated)"
-	AIRFLOW__API__HOST=127.0.0.1 AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS=admin:admin $(AIRFLOW) standalone
+	AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS=admin:admin $(BIN)/python -m prisonwatch.localairflow
+
+## airflow-stop: stop a `make airflow` running in another shell
+airflow-stop:
+	$(BIN)/python -m prisonwatch.localairflow --stop
+
+## smtp-connection: the Airflow connection reports are mailed through (SMTP_HOST, SMTP_PORT; SMTP_LOGIN, SMTP_PASSWORD, SMTP_TLS=0 optional)
+SMTP_PORT ?= 587
+SMTP_TLS ?= 1
+smtp-connection: airflow-init
+	@test -n "$(SMTP_HOST)" || { echo "give SMTP_HOST=mail.example.org (and SMTP_PORT, SMTP_LOGIN, SMTP_PASSWORD, SMTP_TLS=0 for a plain server)"; exit 2; }
+	-@$(AIRFLOW) connections delete smtp_default > /dev/null 2>&1
+	$(AIRFLOW) connections add smtp_default --conn-json "$$($(BIN)/python -m prisonwatch.notify connection-json '$(SMTP_HOST)' '$(SMTP_PORT)' '$(SMTP_LOGIN)' '$(SMTP_PASSWORD)' '$(SMTP_TLS)')"
+
+## mail-test: send a report of the stored flags to TO=address through that connection
+mail-test: install
+	@test -n "$(TO)" || { echo "give TO=you@example.org"; exit 2; }
+	$(PW) mail-test --to "$(TO)"
 
 ## test: the whole test suite (integration tests included)
 test: install browser

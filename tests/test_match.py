@@ -6,6 +6,7 @@ the exact flags expected after the whole sequence (one store run per article, in
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -209,7 +210,7 @@ def test_fixture_set_covers_every_rule() -> None:
         "new_figure_with_previous",
         "like_with_like",
         "vague_unattributed_and_hedges",
-        "cumulative_falls_and_reopen",
+        "cumulative_revised_down",
     } <= names
 
 
@@ -220,5 +221,8 @@ def test_one_claimants_two_counts_in_one_article_never_contradict() -> None:
     assert match.conflict(own_302, own_14000, flags) is None
     # another claimant's count in the same article, or the same claimant in another article, can disagree
     assert match.conflict(own_302, claim(900, source="government", kind="cumulative"), flags) is not None
-    later = claim(250, source="foro_penal", kind="cumulative", as_of="2026-02-02", article_id="a2")
-    assert match.conflict(own_302, later, flags) is not None  # a running total that fell
+    later = claim(
+        250, source="foro_penal", kind="cumulative", as_of="2026-02-02", article_id="a2", scope="since 2026-01-08"
+    )
+    assert match.conflict(own_302, later, flags) is None  # a running total that fell is revised_down, not this
+    assert match.revised_down(later, replace(own_302, scope="since 2026-01-08"), flags)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import copy
 import json
 import threading
@@ -472,17 +471,6 @@ def test_render_on_demand_formats(data):
     assert "data:image/png;base64," in html
     with pytest.raises(ValueError):
         report.render_on_demand("x", None, "pdf", store_opener=store.opener())
-
-
-def test_register_adds_the_report_subcommand(tmp_path, capsys):
-    parser = argparse.ArgumentParser(prog="prisonwatch")
-    report.register(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(["report", "--db", str(tmp_path / "missing.duckdb"), "--format", "md"])
-    assert args.fmt == "md" and args.func is report.run_cli
-    assert args.func(args) == 2
-    assert "no database" in capsys.readouterr().err
-    with pytest.raises(SystemExit):
-        parser.parse_args(["report", "--db", "x", "--format", "pdf"])
 
 
 def test_digest_default_window_repeats_for_a_retry_in_the_same_hour(tmp_path, data, webhook):

@@ -276,7 +276,8 @@ def corpus_rows(result: dict[str, Any]) -> dict[str, CorpusRow]:
 
 
 def below_corpus_floors(rows: dict[str, CorpusRow], floors: dict[str, dict[str, float]]) -> list[str]:
-    failures = below_floors(rows, {k: v for k, v in floors.items() if k.startswith("corpus_")})  # type: ignore[arg-type]
+    figure_floors = {k: v for k, v in floors.items() if k.startswith("corpus_") and not k.startswith("corpus_flags")}
+    failures = below_floors(rows, figure_floors)  # type: ignore[arg-type]
     off_topic = rows.get("corpus_off_topic")
     limit = floors.get("corpus_off_topic", {}).get("max_figures")
     if off_topic is not None and limit is not None and off_topic.irrelevant_fp > limit:
@@ -296,6 +297,10 @@ def _table(scores: dict[str, GroupScore]) -> str:
     return "\n".join(lines)
 
 
+def _without_lists(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in row.items() if k not in ("missed", "extra")}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m prisonwatch.evaluation", description=__doc__.split("\n")[0])
     parser.add_argument("--fixtures", type=Path, default=DEFAULT_FIXTURES, help="folder with the labelled set")
@@ -303,7 +308,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--details", action="store_true", help="list every case that went wrong")
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="the shared labelled corpus, if present")
     parser.add_argument("--no-corpus", action="store_true", help="score the project's fixtures only")
+    parser.add_argument("--no-flags", action="store_true", help="skip the pipeline run over the corpus stream")
     args = parser.parse_args(argv)
+    flag_result = None
     try:
         scores = evaluate(args.fixtures)
         floors = load_baseline(args.fixtures)
@@ -317,6 +324,11 @@ def main(argv: list[str] | None = None) -> int:
 
         corpus_result = evaluate_corpus(args.corpus)
         failures += below_corpus_floors(corpus_rows(corpus_result), floors)
+        if not args.no_flags:
+            from prisonwatch.flag_eval import below_flag_floors, evaluate_flags
+
+            flag_result = evaluate_flags(args.corpus)
+            failures += below_flag_floors(flag_result, floors)
     elif not args.no_corpus:
         print(f"no shared corpus at {args.corpus}: its floors are not checked", file=sys.stderr)
     if args.json:
@@ -326,6 +338,11 @@ def main(argv: list[str] | None = None) -> int:
             out["misses"] = {g: s.misses for g, s in scores.items()}
         if corpus_result is not None:
             out["corpus"] = {k: v for k, v in corpus_result.items() if k != "tuning_errors"}
+        if flag_result is not None:
+            out["corpus_flags"] = {k: v for k, v in flag_result.items() if not isinstance(v, dict) or "missed" not in v}
+            out["corpus_flags"].update(
+                {k: _without_lists(v) for k, v in flag_result.items() if isinstance(v, dict) and "missed" in v}
+            )
         print(json.dumps(out, ensure_ascii=False, indent=2))
     else:
         print(_table(scores))
@@ -333,6 +350,10 @@ def main(argv: list[str] | None = None) -> int:
             from prisonwatch.corpus_eval import format_report
 
             print("\n" + format_report(corpus_result))
+        if flag_result is not None:
+            from prisonwatch.flag_eval import format_report as format_flags
+
+            print("\n" + format_flags(flag_result))
         if args.details:
             for group, s in scores.items():
                 for miss in s.misses:

@@ -107,7 +107,7 @@ class Claim:
 class Conflict:
     """Why two figures cannot both be true."""
 
-    kind: str  # disagree | cumulative_fell
+    kind: str  # disagree
     severity: str
     gap: float
 
@@ -150,6 +150,15 @@ def scope_start(scope: str) -> date | None:
         return date(int(m[1]), int(m[2]), int(m[3]))
     except ValueError:
         return None
+
+
+_PLACE_NAMES = frozenset(vocab.PLACES.values())
+
+
+def scope_place(scope: str) -> str:
+    """The prison or state a figure's scope confines it to ('…, in Tocuyito'), else ''."""
+    m = re.search(r"(?:^|, )in ([^,]+)$", scope or "")
+    return m.group(1) if m and m.group(1) in _PLACE_NAMES else ""
 
 
 def _norm_scope(scope: str) -> str:
@@ -204,6 +213,8 @@ def conflict(a: Claim, b: Claim, flags: FlagSettings) -> Conflict | None:
     """The reason two figures cannot both be true, or None when they can."""
     if a.vague or b.vague or a.metric != b.metric or a.scope_kind != b.scope_kind:
         return None
+    if scope_place(a.scope) != scope_place(b.scope):
+        return None  # one prison's or state's count is no national count
     if a.source == "unattributed" and b.source == "unattributed":
         return None
     if a.article_id == b.article_id and a.source == b.source:
@@ -224,9 +235,7 @@ def conflict(a: Claim, b: Claim, flags: FlagSettings) -> Conflict | None:
         start_e, start_l = scope_start(earlier.scope), scope_start(later.scope)
         if start_e and start_l and start_e != start_l:
             return None
-        if hedged_interval(later, flags.tolerance)[1] < hedged_interval(earlier, flags.tolerance)[0]:
-            return Conflict("cumulative_fell", "medium", gap)
-        return None
+        return None  # a running total that falls is a revised_down flag (see revised_down), not a contradiction
     if a.scope_kind == "cumulative" and days > 0:
         # A running total only grows: another source's later, larger total can be true beside an earlier
         # one when the growth it implies is plausible (flags.cumulative_growth_per_day).
@@ -250,6 +259,11 @@ def value_phrase(claim: Claim) -> str:
     return f"{QUALIFIER_WORDS.get(claim.qualifier, '')}{claim.value_low:,}"
 
 
+def metric_words(metric: str) -> str:
+    """'still detained' for 'still_detained', as it reads inside a sentence."""
+    return vocab.METRIC_LABELS.get(metric, metric.replace("_", " ")).lower()
+
+
 def source_label(source: str) -> str:
     return SOURCE_LABELS.get(source, source.replace("_", " ").title())
 
@@ -260,13 +274,7 @@ def _date(claim: Claim) -> str:
 
 def contradiction_reason(new: Claim, previous: Claim, found: Conflict, *, same_article: bool) -> str:
     """One line an analyst can read: who says what, when (in the article's order when it states both)."""
-    metric = new.metric.replace("_", " ")
-    if found.kind == "cumulative_fell":
-        earlier, later = (previous, new) if (previous.as_of or date.min) <= (new.as_of or date.min) else (new, previous)
-        return (
-            f"{source_label(later.source)}'s running total of {metric} fell: {value_phrase(later)} "
-            f"({_date(later)}) after {value_phrase(earlier)} ({_date(earlier)})"
-        )
+    metric = metric_words(new.metric)
     if same_article:
         first, second = sorted((new, previous), key=lambda c: c.position)
         return (
@@ -280,7 +288,7 @@ def contradiction_reason(new: Claim, previous: Claim, found: Conflict, *, same_a
 
 
 def new_figure_reason(new: Claim, previous: Claim | None) -> str:
-    head = f"{source_label(new.source)}: {new.metric} {value_phrase(new)} ({_date(new)})"
+    head = f"{source_label(new.source)}: {value_phrase(new)} {metric_words(new.metric)} ({_date(new)})"
     if previous is None:
         return f"{head}, first {new.scope_kind} figure from this source"
     change = new.value_low - previous.value_low
@@ -308,6 +316,15 @@ def new_figure_key(claim: Claim) -> str:
         f"new_figure|{claim.metric}|{claim.source}|{claim.scope_kind}|{_event_tag(claim)}|"
         f"{claim.value_low}-{claim.value_high}"
     )
+
+
+def revised_down_key(claim: Claim) -> str:
+    return new_figure_key(claim).replace("new_figure|", "revised_down|", 1)
+
+
+def value_flag_keys(claim: Claim) -> tuple[str, str]:
+    """The keys of the flags a figure's value can raise or corroborate: new_figure, revised_down."""
+    return new_figure_key(claim), revised_down_key(claim)
 
 
 @dataclass
@@ -394,59 +411,41 @@ def decide(
             info = history.get(claim.figure_id) or {}
             seen = bool(info.get("seen"))
             previous = info.get("previous")
-        if key in by_key:
-            actions.append({"action": "corroborate", "flag_id": by_key[key].id, "figure_id": claim.figure_id})
+        held = by_key.get(key) or by_key.get(revised_down_key(claim))
+        if held is not None:
+            actions.append({"action": "corroborate", "flag_id": held.id, "figure_id": claim.figure_id})
             continue
         if seen or near_duplicate:
             continue
-        state = FlagState(
-            id=flag_id_for(key),
-            type="new_figure",
-            metric=claim.metric,
-            scope_kind=claim.scope_kind,
-            source_a=claim.source,
-            source_b=claim.source,
-            anchor_as_of=claim.as_of,
-            signature=signature([claim.claim_key]),
-            dedupe_key=key,
-        )
-        flags_state.append(state)
+        if previous is not None and revised_down(claim, previous, settings):
+            flag_type, severity, reason = "revised_down", "medium", revised_down_reason(claim, previous)
+            key = revised_down_key(claim)
+        else:
+            flag_type, severity = "new_figure", "low" if previous is None else "medium"
+            reason = new_figure_reason(claim, previous)
+        state = _raise(actions, flags_state, flag_type, key, claim, (claim.source, claim.source), [claim.claim_key],
+                       severity, reason, [previous] if previous else [])  # fmt: skip
         by_key[key] = state
-        actions.append(
-            {
-                "action": "raise",
-                "flag_id": state.id,
-                "dedupe_key": key,
-                "type": "new_figure",
-                "metric": claim.metric,
-                "scope_kind": claim.scope_kind,
-                "source_a": claim.source,
-                "source_b": claim.source,
-                "anchor_as_of": claim.as_of,
-                "signature": state.signature,
-                "severity": "low" if previous is None else "medium",
-                "reason": new_figure_reason(claim, previous),
-                "new_figure_id": claim.figure_id,
-                "previous_figure_ids": [previous.figure_id] if previous else [],
-            }
-        )
 
-    # --- contradictions: against stored figures, and inside the article itself
-    pairs: list[tuple[Claim, Claim, bool]] = []
-    for claim in usable:
-        for other in sorted(candidates, key=lambda c: (c.as_of or date.min, c.figure_id)):
-            if other.article_id != claim.article_id:
-                pairs.append((claim, other, False))
+    # --- contradictions: each figure against the first figure it cannot stand beside: another figure of its own
+    # article first (in the article's order), else the most recent earlier one; at most one flag per figure
     ordered = sorted(usable, key=lambda c: c.position)
-    for i, earlier in enumerate(ordered):
-        for later in ordered[i + 1 :]:
-            pairs.append((later, earlier, True))
+    recent_first = sorted(candidates, key=lambda c: (c.as_of or date.min, c.figure_id), reverse=True)
+    pairs: list[tuple[Claim, Claim, bool]] = []
+    for claim in reversed(ordered):  # the later of two figures of one article is the flag's new side
+        own_article = [(claim, c, True) for c in reversed(ordered) if c is not claim]
+        earlier = [(claim, c, False) for c in recent_first if c.article_id != claim.article_id]
+        pairs += own_article + earlier
 
     raised_here: set[str] = set()
+    settled: set[str] = set()  # figures that already answered a disagreement
     for claim, other, same_article in pairs:
+        if claim.figure_id in settled:
+            continue
         found = conflict(claim, other, settings)
         if found is None:
             continue
+        settled.add(claim.figure_id)
         pair = tuple(sorted((claim.source, other.source)))
         claims_now = [claim.claim_key, other.claim_key]
         existing = _find_contradiction(flags_state, claim, pair, found.kind, settings)
@@ -488,38 +487,86 @@ def decide(
             f"contradiction|{found.kind}|{claim.metric}|{claim.scope_kind}|{pair[0]}|{pair[1]}|"
             f"{_date(claim)}|{claim.figure_id}"
         )
-        state = FlagState(
-            id=flag_id_for(key),
-            type="contradiction",
-            metric=claim.metric,
-            scope_kind=claim.scope_kind,
-            source_a=pair[0],
-            source_b=pair[1],
-            anchor_as_of=claim.as_of,
-            signature=signature(claims_now),
-            dedupe_key=key,
-        )
-        flags_state.append(state)
+        reason = contradiction_reason(claim, other, found, same_article=same_article)
+        state = _raise(actions, flags_state, "contradiction", key, claim, pair, claims_now, found.severity, reason,
+                       [other])  # fmt: skip
         raised_here.add(state.id)
-        actions.append(
-            {
-                "action": "raise",
-                "flag_id": state.id,
-                "dedupe_key": key,
-                "type": "contradiction",
-                "metric": claim.metric,
-                "scope_kind": claim.scope_kind,
-                "source_a": pair[0],
-                "source_b": pair[1],
-                "anchor_as_of": claim.as_of,
-                "signature": state.signature,
-                "severity": found.severity,
-                "reason": contradiction_reason(claim, other, found, same_article=same_article),
-                "new_figure_id": claim.figure_id,
-                "previous_figure_ids": [other.figure_id],
-            }
-        )
     return actions
+
+
+def _raise(
+    actions: list[dict[str, Any]],
+    flags_state: list[FlagState],
+    flag_type: str,
+    key: str,
+    claim: Claim,
+    pair: tuple[str, str],
+    claims: list[tuple[str, int, int, str]],
+    severity: str,
+    reason: str,
+    previous: list[Claim],
+) -> FlagState:
+    """A new flag: its state (seen by the rest of the batch) and its 'raise' action."""
+    state = FlagState(
+        id=flag_id_for(key),
+        type=flag_type,
+        metric=claim.metric,
+        scope_kind=claim.scope_kind,
+        source_a=pair[0],
+        source_b=pair[1],
+        anchor_as_of=claim.as_of,
+        signature=signature(claims),
+        dedupe_key=key,
+    )
+    flags_state.append(state)
+    actions.append(
+        {
+            "action": "raise",
+            "flag_id": state.id,
+            "dedupe_key": key,
+            "type": flag_type,
+            "metric": claim.metric,
+            "scope_kind": claim.scope_kind,
+            "source_a": pair[0],
+            "source_b": pair[1],
+            "anchor_as_of": claim.as_of,
+            "signature": state.signature,
+            "severity": severity,
+            "reason": reason,
+            "new_figure_id": claim.figure_id,
+            "previous_figure_ids": [p.figure_id for p in previous],
+        }
+    )
+    return state
+
+
+def _counted_since(scope: str) -> bool:
+    """The scope names where a running total starts (its phrase beyond any place)."""
+    return bool(re.sub(r"(?:^|, )in [^,]+$", "", scope or "").strip())
+
+
+def revised_down(claim: Claim, previous: Claim, settings: FlagSettings) -> bool:
+    """A source's running total now below its own earlier total (from the same start): a revision, not news."""
+    if claim.scope_kind != "cumulative" or previous.scope_kind != "cumulative":
+        return False
+    if previous.as_of is None or claim.as_of is None or previous.as_of > claim.as_of:
+        return False
+    start_new, start_old = scope_start(claim.scope), scope_start(previous.scope)
+    if start_new and start_old and start_new != start_old:
+        return False
+    if scope_place(claim.scope) != scope_place(previous.scope):
+        return False
+    if not (_counted_since(claim.scope) and _counted_since(previous.scope)):
+        return False  # both must say where they count from ('since January 8'): else one may be a day's count
+    return hedged_interval(claim, settings.tolerance)[1] < hedged_interval(previous, settings.tolerance)[0]
+
+
+def revised_down_reason(claim: Claim, previous: Claim) -> str:
+    change = claim.value_low - previous.value_low
+    return (
+        f"{source_label(claim.source)}'s running total of {metric_words(claim.metric)} fell: {value_phrase(claim)} "
+        f"({_date(claim)}) after {value_phrase(previous)} ({_date(previous)}), change {change:+,}"
+    )
 
 
 def _find_contradiction(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal, TypeVar
 
-from prisonwatch.vocab import FLAG_TYPES, METRICS, QUALIFIERS, SOURCES
+from prisonwatch.vocab import FLAG_STATUSES, FLAG_TYPES, METRICS, QUALIFIERS, SOURCES
 
 __all__ = [
     "METRICS", "QUALIFIERS", "SOURCES", "FLAG_TYPES", "SCOPE_KINDS", "FLAG_STATUSES", "EVIDENCE_KEYS",
@@ -17,7 +17,6 @@ __all__ = [
 ]  # fmt: skip
 
 SCOPE_KINDS = ("stock", "cumulative", "event")
-FLAG_STATUSES = ("open", "acknowledged", "dismissed")
 # A figure as a flag shows it (both sides of a flag, corroborations): the documented FigureEvidence shape.
 EVIDENCE_KEYS = (
     "figure_id",

@@ -105,6 +105,29 @@ def send_email(message: EmailMessage, *, smtp_conn_id: str) -> None:
         raise DeliveryError("email", f"recipients refused: {', '.join(sorted(refused))}")
 
 
+def smtp_connection(host: str, port: int | str, login: str = "", password: str = "", tls: bool | str = True) -> dict:
+    """The Airflow SMTP connection for a mail server, in the JSON form ``airflow connections add --conn-json`` takes.
+
+    The SMTP provider turns SSL and STARTTLS on by default; here port 465 gets SSL, any other port STARTTLS, and
+    ``tls`` false neither (a plain local relay). Booleans stay booleans: a URI's ``disable_ssl=false`` counts as true.
+    """
+    port = int(port)
+    plain = str(tls).strip().lower() in ("0", "false", "no", "off", "")
+    extra: dict[str, Any] = {"timeout": 30, "retry_limit": 3}
+    if plain:
+        extra.update(disable_ssl=True, disable_tls=True)
+    elif port == 465:
+        extra.update(disable_ssl=False, disable_tls=True)
+    else:
+        extra.update(disable_ssl=True, disable_tls=False)
+    conn: dict[str, Any] = {"conn_type": "smtp", "host": host, "port": port, "extra": extra}
+    if login:
+        conn["login"] = login
+    if password:
+        conn["password"] = password
+    return conn
+
+
 # ---------------------------------------------------------------------------------------- webhook
 def post_webhook(url: str, text: str, *, timeout: float = WEBHOOK_TIMEOUT_SECONDS, client: Any = None) -> None:
     """POST ``{"text": text}`` (Slack-compatible) and raise DeliveryError unless the answer is 2xx."""
@@ -178,3 +201,14 @@ def notify_task_failure(context: dict[str, Any], settings: Settings | None = Non
             log.error("failure alert could not be sent (%s: %s); logging instead", type(exc).__name__, exc)
             if callback is not log_failure:
                 log_failure(context)
+
+
+if (
+    __name__ == "__main__"
+):  # `make smtp-connection`: python -m prisonwatch.notify connection-json HOST PORT LOGIN PASSWORD TLS
+    import json
+    import sys
+
+    if len(sys.argv) != 7 or sys.argv[1] != "connection-json":
+        raise SystemExit("usage: python -m prisonwatch.notify connection-json HOST PORT LOGIN PASSWORD TLS")
+    print(json.dumps(smtp_connection(*sys.argv[2:7])))

@@ -13,7 +13,6 @@ receipt lets the next call mark them without sending them again.
 
 from __future__ import annotations
 
-import argparse
 import base64
 import functools
 import html
@@ -22,7 +21,6 @@ import logging
 import os
 import re
 import shutil
-import sys
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta
@@ -58,6 +56,11 @@ LABELS: dict[str, Any] = {
     "contradictions": "Contradictions",
     "new_figures": "New figures",
     "no_flags": "No new flags in this report.",
+    "seed_outlet": "Seed corpus",
+    "notice_all_feeds_failed": (
+        "No feed could be read in this run ({failed} of {failed} failed), so no article was read: the flags "
+        "shown are the stored baseline (the seed corpus and earlier runs), not news from this run."
+    ),
     "board": "Figures board",
     "board_help": "Latest figure per metric and source, with the figure before it.",
     "timeline": "Timelines",
@@ -187,6 +190,28 @@ def format_value(figure: dict[str, Any], labels: dict[str, Any]) -> str:
     return f"{words} {format_count(number)}".strip()
 
 
+def _comparable(text: str) -> str:
+    return re.sub(r"(?<=\d)[.,\s](?=\d{3})", "", text).casefold().strip()
+
+
+def format_stated(figure: dict[str, Any], labels: dict[str, Any], prefix: str = "") -> str:
+    """The normalised value with the words the article used beside it when they differ: 'more than 600
+    ("más de 600")', 'about 300 ("just over 300")' never hides the hedge as written. ``prefix`` selects
+    the 'previous_' keys of a board row."""
+    value = format_value(
+        {
+            "value_low": figure.get(prefix + "value_low"),
+            "value_high": figure.get(prefix + "value_high"),
+            "qualifier": figure.get(prefix + "qualifier"),
+        },
+        labels,
+    )
+    words = str(figure.get(prefix + "value_text") or "").strip()
+    if words and _comparable(words) != _comparable(value):
+        return f"{value} (\u201c{words}\u201d)"
+    return value
+
+
 def format_when(value: Any) -> str:
     """An ISO date or date-time for people: '2026-02-03' or '2026-02-03 09:31 UTC'; '' when missing."""
     if not isinstance(value, str) or not value:
@@ -250,12 +275,21 @@ def _metric_label(metric: Any, labels: dict[str, Any]) -> str:
     return labels["metrics"].get(key, key.replace("_", " ").capitalize())
 
 
+def article_origin(url: str, outlet: str, labels: dict[str, Any]) -> tuple[str, str]:
+    """(outlet, address) as a reader should see them: a seed article is 'Seed corpus' (with its outlet when the
+    seed names one) and has no address to show; anything else is shown as stored."""
+    if not url.startswith("seed://"):
+        return outlet, url
+    known = outlet and not outlet.lower().startswith("unknown")
+    return (f"{labels['seed_outlet']} \u00b7 {outlet}" if known else labels["seed_outlet"]), ""
+
+
 def _evidence_view(evidence: dict[str, Any], labels: dict[str, Any]) -> dict[str, Any]:
-    url = evidence.get("article_url") or ""
+    outlet, url = article_origin(str(evidence.get("article_url") or ""), str(evidence.get("outlet") or ""), labels)
     return {
         "source": _source_label(evidence.get("source"), labels),
         "source_text": str(evidence.get("source_text") or ""),
-        "value": format_value(evidence, labels),
+        "value": format_stated(evidence, labels),
         "value_text": str(evidence.get("value_text") or ""),
         "vague": bool(evidence.get("vague")),
         "scope": str(evidence.get("scope") or ""),
@@ -268,7 +302,7 @@ def _evidence_view(evidence: dict[str, Any], labels: dict[str, Any]) -> dict[str
         "title": str(evidence.get("article_title") or "") or str(url) or "(untitled)",
         "url": safe_url(url),
         "url_text": str(url),
-        "outlet": str(evidence.get("outlet") or ""),
+        "outlet": outlet,
         "language": str(evidence.get("language") or ""),
         "confidence": _percent(evidence.get("confidence")),
     }
@@ -363,6 +397,15 @@ def run_summary_line(summary: dict[str, Any]) -> str:
     return f"{feeds} · {articles} · {_plural(n('figures_new'), 'figure')} · {flags}"
 
 
+def run_notice(run: dict[str, Any] | None, labels: dict[str, Any]) -> str:
+    """A warning above everything when the run read nothing because every feed failed; else empty."""
+    if not run:
+        return ""
+    failed = int(run.get("feeds_failed") or 0)
+    ok = int(run.get("feeds_ok") or 0) + int(run.get("feeds_not_modified") or 0)
+    return labels["notice_all_feeds_failed"].format(failed=failed) if failed and not ok else ""
+
+
 def build_view(
     data: dict[str, Any],
     *,
@@ -388,6 +431,7 @@ def build_view(
         "kind": kind,
         "title": labels["title_digest"] if kind == "digest" else labels["title_run"],
         "headline": headline(data),
+        "notice": run_notice(run, labels),
         "generated_at": format_when(data.get("generated_at")),
         "since": format_when(since) if since else "",
         "contradictions": [_flag_view(f, labels) for f in _sorted_flags(flags, "contradiction")],
@@ -397,23 +441,12 @@ def build_view(
             {
                 "metric": _metric_label(row.get("metric"), labels),
                 "source": _source_label(row.get("source"), labels),
-                "value": format_value(row, labels),
+                "value": format_stated(row, labels),
                 "value_text": str(row.get("value_text") or ""),
                 "as_of": format_when(row.get("as_of")),
-                "previous": (
-                    format_value(
-                        {
-                            "value_low": row.get("previous_value_low"),
-                            "value_high": row.get("previous_value_high"),
-                            "qualifier": "range"
-                            if row.get("previous_value_high") != row.get("previous_value_low")
-                            else "exact",
-                        },
-                        labels,
-                    )
-                    if row.get("previous_value_low") is not None
-                    else ""
-                ),
+                "previous": format_stated(row, labels, "previous_")
+                if row.get("previous_value_low") is not None
+                else "",
                 "previous_as_of": format_when(row.get("previous_as_of")),
                 "trend": str(row.get("trend") or "new"),
                 "trend_label": labels["trends"].get(str(row.get("trend")), str(row.get("trend") or "")),
@@ -600,6 +633,8 @@ _BOARD_KEYS = (
     "article_url",
     "previous_value_low",
     "previous_value_high",
+    "previous_qualifier",
+    "previous_value_text",
     "previous_as_of",
     "trend",
 )
@@ -855,16 +890,14 @@ def deliver(written: dict[str, Any], data: dict[str, Any], settings: Settings, *
     failed: dict[str, str] = {}
     if settings.report.recipients:
         pngs = {m: Path(p).read_bytes() for m, p in written["charts"].items()}
-        cids = {m: f"chart-{m}@prisonwatch" for m in pngs}
-        html_body = render_html(data, kind=kind, chart_sources={m: f"cid:{cid}" for m, cid in cids.items()})
-        text_body = render_text(data, kind=kind) + f"\nFull report: {report_link(settings, written['report_id'])}\n"
-        message = notify.build_message(
+        message = report_message(
+            data,
+            pngs,
+            settings,
+            settings.report.recipients,
             subject=f"[prisonwatch] {written['headline']}",
-            html_body=html_body,
-            text_body=text_body,
-            images={cids[m]: png for m, png in pngs.items()},
-            from_email=settings.report.from_email,
-            to=settings.report.recipients,
+            link=report_link(settings, written["report_id"]),
+            kind=kind,
         )
         try:
             notify.send_email(message, smtp_conn_id=settings.report.smtp_conn_id)
@@ -883,6 +916,56 @@ def deliver(written: dict[str, Any], data: dict[str, Any], settings: Settings, *
             failed["webhook"] = f"{type(exc).__name__}: {exc}"
             log.error("webhook delivery of report %s failed: %s", written["report_id"], failed["webhook"])
     return {"delivered": delivered, "failed": failed}
+
+
+def report_message(
+    data: dict[str, Any],
+    pngs: dict[str, bytes],
+    settings: Settings,
+    to: list[str],
+    *,
+    subject: str,
+    link: str | None,
+    kind: ReportKind = "run",
+) -> Any:
+    """The report as a mail: a text part and an HTML part whose charts are inline images (``cid:``)."""
+    from prisonwatch import notify
+
+    cids = {m: f"chart-{m}@prisonwatch" for m in pngs}
+    html_body = render_html(data, kind=kind, chart_sources={m: f"cid:{cid}" for m, cid in cids.items()})
+    text_body = render_text(data, kind=kind) + (f"\nFull report: {link}\n" if link else "")
+    return notify.build_message(
+        subject=subject,
+        html_body=html_body,
+        text_body=text_body,
+        images={cids[m]: png for m, png in pngs.items()},
+        from_email=settings.report.from_email,
+        to=to,
+    )
+
+
+def send_report_mail(
+    settings: Settings,
+    to: list[str],
+    *,
+    subject_prefix: str = "[prisonwatch] ",
+    store_opener: StoreOpener | None = None,
+) -> dict[str, Any]:
+    """Mail a report of every stored flag to ``to`` now, through ``report.smtp_conn_id``; marks nothing reported.
+
+    ``prisonwatch mail-test`` uses it to prove the mail path; raises notify.DeliveryError when sending fails.
+    """
+    from prisonwatch import notify
+
+    with (store_opener or _default_opener)(settings.db_path, read_only=True) as store:
+        data = store.report_data(None, since=None)
+    pngs = charts_module.timeline_charts(
+        data.get("timeline") or [], metric_labels=LABELS["metrics"], source_labels=LABELS["sources"]
+    )
+    subject = subject_prefix + headline(data)
+    message = report_message(data, pngs, settings, to, subject=subject, link=None, kind="digest")
+    notify.send_email(message, smtp_conn_id=settings.report.smtp_conn_id)
+    return {"subject": subject, "to": to}
 
 
 class DeliveryFailed(RuntimeError):
@@ -1046,44 +1129,6 @@ def render_on_demand(
     return render_html(data, kind=kind, chart_sources=chart_data_uris(pngs), since=since)
 
 
-# ------------------------------------------------------------------------------------------ CLI
-def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    """Add ``prisonwatch report [--db PATH] [--since DATE] [--format html|md|json] [--out FILE]``."""
-    parser = subparsers.add_parser(
-        "report", help="render a report of stored flags", description="Render a report of the stored flags."
-    )
-    parser.add_argument("--db", default=None, help="DuckDB database file (default: the configured one)")
-    parser.add_argument("--since", default=None, help="only flags created on or after this ISO date")
-    parser.add_argument("--format", dest="fmt", choices=("html", "md", "json"), default="html")
-    parser.add_argument("--out", default=None, help="write to this file instead of standard output")
-    parser.set_defaults(func=run_cli)
-    return parser
-
-
-def run_cli(args: argparse.Namespace) -> int:
-    """The ``report`` subcommand; returns the process exit code."""
-    if args.since:
-        try:
-            datetime.fromisoformat(args.since)
-        except ValueError:
-            print(f"--since: not an ISO date: {args.since!r}", file=sys.stderr)
-            return 2
-    db_path = args.db
-    if not db_path:
-        from prisonwatch.config import load_settings
-
-        db_path = load_settings(getattr(args, "config", None)).db_path
-    if not Path(db_path).exists():
-        print(f"--db: no database at {db_path}", file=sys.stderr)
-        return 2
-    text = render_on_demand(db_path, args.since, args.fmt)
-    if args.out:
-        Path(args.out).write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text)
-    return 0
-
-
 __all__ = [
     "LABELS",
     "DeliveryFailed",
@@ -1093,15 +1138,16 @@ __all__ = [
     "md_escape",
     "publish_digest",
     "publish_unreported",
-    "register",
     "render_html",
     "render_json",
     "render_markdown",
     "render_on_demand",
     "render_text",
     "report_document",
+    "report_message",
     "resolve_labels",
     "run_summary_line",
+    "send_report_mail",
     "safe_url",
     "write_index",
     "write_report",

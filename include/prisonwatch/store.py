@@ -543,7 +543,7 @@ class Store:
             if not f.vague
         ]
         if hints:
-            keys = sorted({match.new_figure_key(c) for c in hints})
+            keys = sorted({k for c in hints for k in match.value_flag_keys(c)})
             metrics = sorted({c.metric for c in hints})
             window = timedelta(days=2 * cfg.window_days)
             sql.append(
@@ -1224,6 +1224,11 @@ class Store:
         ]
         return out
 
+    def last_report_id(self) -> str | None:
+        """The newest report written from this database (its folder name under ``report.out_dir``)."""
+        row = self.con.execute("SELECT report_id FROM report_deliveries ORDER BY delivered_at DESC LIMIT 1").fetchone()
+        return row[0] if row else None
+
     # -------------------------------------------------------------- flags for analysts
     def _flag_dicts(self, where: str, params: list[Any]) -> list[dict[str, Any]]:
         flags = self._rows(
@@ -1402,13 +1407,13 @@ class Store:
         rows = self._rows("""
             WITH latest AS (SELECT * FROM v_latest_figures),
             prev AS (
-                SELECT f.metric, f.source, f.value_low, f.value_high, f.as_of FROM figures f
+                SELECT f.metric, f.source, f.value_low, f.value_high, f.qualifier, f.value_text, f.as_of FROM figures f
                 JOIN latest l ON l.metric = f.metric AND l.source = f.source AND f.as_of < l.as_of
                 WHERE NOT f.vague
                 QUALIFY row_number() OVER (PARTITION BY f.metric, f.source ORDER BY f.as_of DESC, f.id DESC) = 1)
             SELECT l.metric, l.source, l.value_low, l.value_high, l.qualifier, l.value_text, l.as_of,
                    l.article_url, p.value_low AS previous_value_low, p.value_high AS previous_value_high,
-                   p.as_of AS previous_as_of
+                   p.qualifier AS previous_qualifier, p.value_text AS previous_value_text, p.as_of AS previous_as_of
             FROM latest l LEFT JOIN prev p ON p.metric = l.metric AND p.source = l.source
             ORDER BY l.metric, l.source""")
         for r in rows:

@@ -46,4 +46,39 @@ ORG_SOURCES = frozenset({"foro_penal", "jep", "provea", "clippve", "ngo", "un"})
 # Organisations with a proper name: a mention of one is more specific than 'NGOs'.
 NAMED_ORG_SOURCES = frozenset({"foro_penal", "jep", "provea", "clippve"})
 
-FLAG_TYPES: tuple[str, ...] = ("new_figure", "contradiction")
+# Places inside Venezuela that narrow a count to part of the country (a prison, a state): folded patterns with
+# the name shown. A figure of one place is compared only with figures of the same place.
+PLACES: dict[str, str] = {
+    r"(?:el )?helicoide": "El Helicoide", r"(?:el )?rodeo (?:i|1)\b": "Rodeo I",
+    r"(?:el )?rodeo (?:ii|2)\b": "Rodeo II", r"tocoron": "Tocorón", r"tocuyito": "Tocuyito",
+    r"yare(?: (?:i|ii|iii|1|2|3))?\b": "Yare", r"ramo verde": "Ramo Verde",
+    r"uribana": "Uribana", r"zona 7": "Zona 7", r"(?:la )?tumba": "La Tumba", r"boleita": "Boleíta",
+    r"zulia": "Zulia", r"lara": "Lara", r"tachira": "Táchira", r"merida": "Mérida", r"barinas": "Barinas",
+    r"carabobo": "Carabobo", r"anzoategui": "Anzoátegui", r"bolivar(?! \w)": "Bolívar", r"monagas": "Monagas",
+    r"aragua": "Aragua", r"falcon": "Falcón", r"sucre": "Sucre", r"portuguesa": "Portuguesa", r"apure": "Apure",
+    r"yaracuy": "Yaracuy", r"trujillo": "Trujillo", r"guarico": "Guárico", r"cojedes": "Cojedes",
+    r"nueva esparta": "Nueva Esparta", r"delta amacuro": "Delta Amacuro", r"amazonas": "Amazonas",
+}  # fmt: skip
+
+FLAG_TYPE_LABELS: dict[str, str] = {
+    "contradiction": "Contradiction",
+    "stock_mismatch": "Stock does not add up",
+    "revised_down": "Revised down",
+    "new_figure": "New figure",
+}
+FLAG_TYPES: tuple[str, ...] = tuple(FLAG_TYPE_LABELS)
+FLAG_STATUSES: tuple[str, ...] = ("open", "acknowledged", "dismissed")
+
+
+def metric_label(key: str) -> str:
+    """'Still detained' for 'still_detained'; an unknown key is shown as it is."""
+    return METRIC_LABELS.get(key, key)
+
+
+def source_label(key: str) -> str:
+    """'Foro Penal' for 'foro_penal'; an unknown key is shown as it is."""
+    return SOURCE_LABELS.get(key, key)
+
+
+def flag_type_label(key: str) -> str:
+    return FLAG_TYPE_LABELS.get(key, key)

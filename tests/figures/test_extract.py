@@ -408,7 +408,12 @@ def test_a_transfer_or_a_capacity_is_not_a_count() -> None:
         ("45 prisoners were released, Foro Penal said on Monday.", "en", "", "event"),
         ("Foro Penal said on Monday that 45 prisoners were released on Sunday.", "en", "on Sunday", "event"),
         ("Informó este lunes Foro Penal que 45 presos fueron excarcelados el domingo.", "es", "el domingo", "event"),
-        ("Unos 60 presos fueron excarcelados el domingo desde la cárcel de Tocorón.", "es", "el domingo", "event"),
+        (
+            "Unos 60 presos fueron excarcelados el domingo desde la cárcel de Tocorón.",
+            "es",
+            "el domingo, in Tocorón",
+            "event",
+        ),
     ],
 )
 def test_time_phrases_of_the_reporting_clause_never_scope_the_figure(

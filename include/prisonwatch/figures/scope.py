@@ -16,17 +16,41 @@ from datetime import date
 from prisonwatch.figures.features import SentenceView
 from prisonwatch.figures.numbers import Candidate
 from prisonwatch.figures.text import clause_bounds
+from prisonwatch.vocab import PLACES
 
-__all__ = ["figure_scope"]
+__all__ = ["figure_place", "figure_scope"]
 
 _STOCK_METRICS = ("still_detained", "under_court_measures")
 _THAT_RE = re.compile(r"(?<!\w)(?:that|que)(?!\w)")
 
 
+_PLACES_RE = re.compile(r"(?<!\w)(?:" + "|".join(f"(?P<p{i}>{p})" for i, p in enumerate(PLACES)) + r")(?!\w)")
+_PLACE_NAMES = list(PLACES.values())
+PLACE_PREFIX = "in "
+
+
+def figure_place(view: SentenceView, cand: Candidate) -> str:
+    """The prison or state a figure's clause confines it to ('quedan 380 presos en Tocuyito'), else ''."""
+    start, end = _region(view, cand)
+    m = _PLACES_RE.search(view.folded, start, end)
+    if not m or m.lastgroup is None:
+        return ""
+    return _PLACE_NAMES[int(m.lastgroup[1:])]
+
+
 def figure_scope(
     view: SentenceView, cand: Candidate, metric: str, published: date | None
 ) -> tuple[str, str, str | None]:
-    """(scope phrase, scope kind, as_of ISO date or None) for one figure."""
+    """(scope phrase, scope kind, as_of ISO date or None) for one figure; a place it is confined to ends the
+    phrase as 'in <Place>'."""
+    phrase, kind, as_of = _scope(view, cand, metric, published)
+    place = figure_place(view, cand)
+    if place:
+        phrase = f"{phrase}, {PLACE_PREFIX}{place}" if phrase else f"{PLACE_PREFIX}{place}"
+    return phrase, kind, as_of
+
+
+def _scope(view: SentenceView, cand: Candidate, metric: str, published: date | None) -> tuple[str, str, str | None]:
     start, end = _region(view, cand)
     folded = view.folded
     speech_glued = [b for _a, b in view.cues["report"]]

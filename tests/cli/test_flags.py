@@ -60,7 +60,7 @@ def test_figures_as_csv_and_json(db_path: Path, capsys: pytest.CaptureFixture[st
 
 
 def test_flag_text_shows_both_sentences_and_links():
-    from prisonwatch.analyst import flag_text
+    from prisonwatch.cli.flags import flag_text
 
     side = {
         "metric": "released",

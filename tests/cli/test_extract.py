@@ -10,7 +10,7 @@ import pytest
 from prisonwatch import cli
 from prisonwatch.models import METRICS, QUALIFIERS, SOURCES
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 SEED = REPO / "include" / "seed_corpus" / "001_40f95721a5dfc3b1.txt"
 PAGE = REPO / "include" / "demo" / "site" / "es" / "foro-penal-balance-excarcelaciones.html"
 FIGURE_KEYS = {"metric", "value_low", "value_high", "qualifier", "source", "source_text", "scope", "sentence"}
