@@ -211,6 +211,7 @@ def test_fixture_set_covers_every_rule() -> None:
         "like_with_like",
         "vague_unattributed_and_hedges",
         "cumulative_revised_down",
+        "stock_arithmetic",
     } <= names
 
 
@@ -226,3 +227,20 @@ def test_one_claimants_two_counts_in_one_article_never_contradict() -> None:
     )
     assert match.conflict(own_302, later, flags) is None  # a running total that fell is revised_down, not this
     assert match.revised_down(later, replace(own_302, scope="since 2026-01-08"), flags)
+
+
+def test_a_stock_is_checked_only_against_what_its_source_reported_in_between() -> None:
+    flags = FlagSettings()
+    before = claim(804, source="foro_penal", as_of="2026-01-26", metric="still_detained")
+    now = claim(600, source="foro_penal", as_of="2026-02-03", figure_id="now", metric="still_detained")
+    released = [
+        claim(200, source="foro_penal", kind="cumulative", as_of="2026-01-25"),
+        claim(316, source="foro_penal", kind="cumulative", as_of="2026-02-02"),
+    ]
+    check = match.stock_check(now, before, {"released": released, "arrested": []}, flags)
+    assert check is not None and (check.released, check.arrested, round(check.expected)) == (116, None, 688)
+    assert not check.adds_up and round(check.off) == -88
+    assert match.stock_check(now, before, {"released": [], "arrested": []}, flags) is None  # nothing to check
+    events = [claim(40, source="foro_penal", kind="event", as_of=d) for d in ("2026-01-27", "2026-02-01")]
+    near = claim(730, source="foro_penal", as_of="2026-02-03", metric="still_detained")
+    assert match.stock_check(near, before, {"released": events}, flags).adds_up  # 804 - 80 = 724, within 10%

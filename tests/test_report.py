@@ -304,6 +304,8 @@ def test_json_keeps_only_documented_keys_and_the_schema_bites(data):
     assert "internal_score" not in document["flags"][0] and "start" not in document["flags"][0]["new"]
     assert document["summary"] == {
         "contradictions": 2,
+        "stock_mismatches": 0,
+        "revisions": 0,
         "new_figures": 2,
         "articles_read": 14,
         "feeds_failing": 2,

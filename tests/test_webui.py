@@ -170,7 +170,7 @@ def post_decision(client: TestClient, flag_id: str, action: str, note: str, **ex
 def test_every_route_needs_an_airflow_login(settings: Settings) -> None:
     client = mounted(webui.create_app(lambda: settings))  # Airflow's real user check, no override
     flag_id = contradiction(settings)["id"]
-    for path in ("/", "/board", "/feeds", f"/flags/{flag_id}", "/icon.svg"):
+    for path in ("/", "/board", "/feeds", "/review", f"/flags/{flag_id}", "/icon.svg"):
         response = client.get(PREFIX + path)
         assert response.status_code == 401, path
         assert "Log in to Airflow" in response.text
@@ -425,3 +425,31 @@ def test_plugin_is_wired_for_the_api_server_and_the_nav() -> None:
     flags_view = next(v for v in views if v.get("name") == "Flags")
     assert flags_view["destination"] == "nav" and flags_view["href"].endswith(PREFIX + "/")
     assert flags_view["url_route"] == webui.NAV_URL_ROUTE
+
+
+# ------------------------------------------------------------------------------------------ review
+def test_a_figure_held_for_review_is_judged_in_one_click(client: TestClient, settings: Settings) -> None:
+    with store.open_store(settings.db_path, settings=settings) as db:
+        (figure_id,) = db.con.execute("SELECT id FROM figures WHERE NOT vague ORDER BY id LIMIT 1").fetchone()
+        db.con.execute("UPDATE figures SET confidence = 0.3 WHERE id = ?", [figure_id])
+    listing = client.get(f"{PREFIX}/")
+    assert "held for review" in listing.text
+    page = client.get(f"{PREFIX}/review")
+    assert page.status_code == 200 and f'id="{figure_id}"' in page.text and "This is right" in page.text
+    refused = client.post(f"{PREFIX}/review/{figure_id}", data={"verdict": "right"}, headers={"Origin": "http://evil"})
+    assert refused.status_code == 403
+    done = client.post(
+        f"{PREFIX}/review/{figure_id}", data={"verdict": "right", "note": "checked"}, headers={"Origin": ORIGIN},
+        follow_redirects=False,
+    )  # fmt: skip
+    assert done.status_code == 303 and done.headers["location"].endswith("/review?done=right")
+    assert f'id="{figure_id}"' not in client.get(f"{PREFIX}/review").text
+    with store.open_store(settings.db_path, read_only=True, settings=settings) as db:
+        verdict, note = db.con.execute(
+            "SELECT review_verdict, review_note FROM figures WHERE id = ?", [figure_id]
+        ).fetchone()
+    assert verdict == "right" and note == "checked [ana]"
+    assert (
+        client.post(f"{PREFIX}/review/{figure_id}", data={"verdict": "maybe"}, headers={"Origin": ORIGIN}).status_code
+        == 400
+    )

@@ -96,6 +96,10 @@ class FlagSettings:
     unhealthy_after_failures: int = 3
     # a figure whose confidence is below this is stored and listed for review, but raises and answers no flag
     min_confidence: float = 0.7
+    # a source's new stock may differ from previous − released + arrested (its own counts in between) by this
+    # share of the previous stock, or by this many people, before it is flagged as not adding up
+    stock_tolerance: float = 0.1
+    stock_tolerance_people: int = 10
 
 
 @dataclass

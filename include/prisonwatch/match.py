@@ -373,6 +373,7 @@ def decide(
     settings: FlagSettings,
     *,
     near_duplicate: bool = False,
+    flows: dict[str, dict[str, list[Claim]]] | None = None,
 ) -> list[dict[str, Any]]:
     """Decide the flag actions for one article's new figures.
 
@@ -381,6 +382,8 @@ def decide(
     (did it state this value before; its latest earlier other value), stocks and cumulative counts only.
     ``flags_state``: flags that may absorb these figures; it is updated in place so later articles
     of one batch see the flags raised by earlier ones.
+    ``flows``: per new stock figure id, its source's release and arrest counts around the previous stock
+    (``{"released": [...], "arrested": [...]}``), for the stock arithmetic.
 
     Actions: ``{"action": "raise", ...}``, ``{"action": "corroborate", "flag_id", "figure_id"}``,
     ``{"action": "move", "flag_id", ...}`` (a new value joins a disagreement: the flag re-opens),
@@ -426,6 +429,11 @@ def decide(
         state = _raise(actions, flags_state, flag_type, key, claim, (claim.source, claim.source), [claim.claim_key],
                        severity, reason, [previous] if previous else [])  # fmt: skip
         by_key[key] = state
+        check = stock_check(claim, previous, (flows or {}).get(claim.figure_id, {}), settings) if previous else None
+        if check is not None and not check.adds_up:
+            stock_key = key.replace("new_figure|", "stock_mismatch|", 1)
+            _raise(actions, flags_state, "stock_mismatch", stock_key, claim, (claim.source, claim.source),
+                   [claim.claim_key], "medium", stock_reason(claim, check), [previous])  # fmt: skip
 
     # --- contradictions: each figure against the first figure it cannot stand beside: another figure of its own
     # article first (in the article's order), else the most recent earlier one; at most one flag per figure
@@ -566,6 +574,73 @@ def revised_down_reason(claim: Claim, previous: Claim) -> str:
     return (
         f"{source_label(claim.source)}'s running total of {metric_words(claim.metric)} fell: {value_phrase(claim)} "
         f"({_date(claim)}) after {value_phrase(previous)} ({_date(previous)}), change {change:+,}"
+    )
+
+
+# ---------------------------------------------------------------------- stock arithmetic
+@dataclass(frozen=True)
+class StockCheck:
+    """previous − released since + arrested since, set against the new stock."""
+
+    previous: Claim
+    released: int | None
+    arrested: int | None
+    expected: float
+    off: float
+    tolerance: float
+
+    @property
+    def adds_up(self) -> bool:
+        return abs(self.off) <= self.tolerance
+
+
+def _mid(claim: Claim) -> float:
+    return (claim.value_low + claim.value_high) / 2
+
+
+def flow_between(flows: list[Claim], start: date, end: date) -> int | None:
+    """How many a source's own counts say moved after ``start`` up to ``end``: the growth of its running total
+    (latest on or before each day, from the same start), else the sum of its event counts in between."""
+    cumulative = sorted((c for c in flows if c.scope_kind == "cumulative" and c.as_of), key=lambda c: c.as_of)
+    before = [c for c in cumulative if c.as_of <= start]  # type: ignore[operator]
+    upto = [c for c in cumulative if start < c.as_of <= end]  # type: ignore[operator]
+    if before and upto and scope_start(before[-1].scope) == scope_start(upto[-1].scope):
+        grown = _mid(upto[-1]) - _mid(before[-1])
+        if grown >= 0:
+            return round(grown)
+    events = {(c.as_of, c.value_low, c.value_high) for c in flows if c.scope_kind == "event" and c.as_of}
+    inside = [(low + high) / 2 for day, low, high in events if start < day <= end]  # type: ignore[operator]
+    return round(sum(inside)) if inside else None
+
+
+def stock_check(
+    claim: Claim, previous: Claim, flows: dict[str, list[Claim]], settings: FlagSettings
+) -> StockCheck | None:
+    """Whether a source's new stock follows from its previous one and the releases and arrests it reported in
+    between; None when it reported neither (nothing to check against)."""
+    if claim.metric != "still_detained" or previous.as_of is None or claim.as_of is None:
+        return None
+    if previous.as_of >= claim.as_of or scope_place(claim.scope) != scope_place(previous.scope):
+        return None
+    released = flow_between(flows.get("released", []), previous.as_of, claim.as_of)
+    arrested = flow_between(flows.get("arrested", []), previous.as_of, claim.as_of)
+    if released is None and arrested is None:
+        return None
+    expected = _mid(previous) - (released or 0) + (arrested or 0)
+    tolerance = max(settings.stock_tolerance_people, settings.stock_tolerance * _mid(previous))
+    return StockCheck(previous, released, arrested, expected, _mid(claim) - expected, tolerance)
+
+
+def stock_reason(claim: Claim, check: StockCheck) -> str:
+    """The arithmetic, written out: '804 (2026-01-26) − 116 released + 14 arrested = 702 expected; 687 stated'."""
+    sum_text = f"{value_phrase(check.previous)} ({_date(check.previous)})"
+    if check.released is not None:
+        sum_text += f" \u2212 {check.released:,} released"
+    if check.arrested is not None:
+        sum_text += f" + {check.arrested:,} arrested"
+    return (
+        f"{source_label(claim.source)}: {value_phrase(claim)} {metric_words(claim.metric)} ({_date(claim)}) does not "
+        f"add up: {sum_text} since = {round(check.expected):,} expected; off by {round(check.off):+,}"
     )
 
 

@@ -55,6 +55,7 @@ LABELS: dict[str, Any] = {
     "title_digest": "prisonwatch: daily digest",
     "contradictions": "Contradictions",
     "new_figures": "New figures",
+    "arithmetic": "Stocks that do not add up, totals revised down",
     "no_flags": "No new flags in this report.",
     "seed_outlet": "Seed corpus",
     "notice_all_feeds_failed": (
@@ -338,11 +339,29 @@ def _flag_view(flag: dict[str, Any], labels: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _sorted_flags(flags: list[dict[str, Any]], flag_type: str) -> list[dict[str, Any]]:
-    chosen = [f for f in flags if f.get("type") == flag_type]
+_NGO_SOURCES = frozenset(vocab.ORG_SOURCES - {"un"})
+
+
+def flag_rank(flag: dict[str, Any]) -> int:
+    """What matters first: government against NGO counts, other contradictions, stock arithmetic, revisions,
+    then new figures."""
+    kind = flag.get("type")
+    if kind == "contradiction":
+        sides = {str((side or {}).get("source")) for side in [flag.get("new"), *(flag.get("previous") or [])]}
+        return 0 if "government" in sides and sides & _NGO_SOURCES else 1
+    return {"stock_mismatch": 2, "revised_down": 3}.get(str(kind), 4)
+
+
+def ranked_flags(flags: list[dict[str, Any]], types: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
+    """Flags of these types by :func:`flag_rank`, each rank newest first."""
+    chosen = [f for f in flags if types is None or f.get("type") in types]
     chosen.sort(key=lambda f: str(f.get("created_at") or ""), reverse=True)
-    chosen.sort(key=lambda f: _SEVERITY_ORDER.get(str(f.get("severity")), 3))
+    chosen.sort(key=flag_rank)
     return chosen
+
+
+def _sorted_flags(flags: list[dict[str, Any]], *types: str) -> list[dict[str, Any]]:
+    return ranked_flags(flags, types)
 
 
 def _plural(count: int, singular: str, plural: str | None = None) -> str:
@@ -359,7 +378,14 @@ def headline(data: dict[str, Any]) -> str:
     flags = data.get("flags") or []
     contradictions = sum(1 for f in flags if f.get("type") == "contradiction")
     new_figures = sum(1 for f in flags if f.get("type") == "new_figure")
-    parts = [_plural(contradictions, "contradiction"), _plural(new_figures, "new figure")]
+    parts = [_plural(contradictions, "contradiction")]
+    mismatches = sum(1 for f in flags if f.get("type") == "stock_mismatch")
+    if mismatches:
+        parts.append(_plural(mismatches, "stock that does not add up", "stocks that do not add up"))
+    revisions = sum(1 for f in flags if f.get("type") == "revised_down")
+    if revisions:
+        parts.append(_plural(revisions, "total revised down", "totals revised down"))
+    parts.append(_plural(new_figures, "new figure"))
     run = data.get("run")
     if run:
         parts.append(f"{_plural(int(run.get('articles_new') or 0), 'article')} read")
@@ -435,7 +461,9 @@ def build_view(
         "generated_at": format_when(data.get("generated_at")),
         "since": format_when(since) if since else "",
         "contradictions": [_flag_view(f, labels) for f in _sorted_flags(flags, "contradiction")],
+        "arithmetic": [_flag_view(f, labels) for f in _sorted_flags(flags, "stock_mismatch", "revised_down")],
         "new_figures": [_flag_view(f, labels) for f in _sorted_flags(flags, "new_figure")],
+        "review_count": int((data.get("counts") or {}).get("figures_for_review") or 0),
         "review": [_evidence_view(r, labels) for r in data.get("review") or []],
         "board": [
             {
@@ -669,6 +697,8 @@ def report_document(
         "headline": headline(data),
         "summary": {
             "contradictions": sum(1 for f in flags if f.get("type") == "contradiction"),
+            "stock_mismatches": sum(1 for f in flags if f.get("type") == "stock_mismatch"),
+            "revisions": sum(1 for f in flags if f.get("type") == "revised_down"),
             "new_figures": sum(1 for f in flags if f.get("type") == "new_figure"),
             "articles_read": int((data.get("run") or {}).get("articles_new") or 0) if data.get("run") else None,
             "feeds_failing": len(failing_feeds(data)),
@@ -680,6 +710,7 @@ def report_document(
         "flags": [
             {
                 **_pick(f, _FLAG_KEYS),
+                "rank": flag_rank(f),
                 "new": _pick(f.get("new"), EVIDENCE_KEYS),
                 "previous": [_pick(p, EVIDENCE_KEYS) for p in f.get("previous") or []],
             }

@@ -288,7 +288,10 @@ FROM flag_evidence e JOIN v_figures v ON v.id = e.figure_id
 
 
 # Figures held for review (confidence below flags.min_confidence), newest first, as FigureEvidence.
-_REVIEW_SQL = f"SELECT {_EVIDENCE_COLUMNS} FROM v_figures v WHERE NOT v.vague AND v.confidence < ? "
+_REVIEW_SQL = (
+    f"SELECT {_EVIDENCE_COLUMNS} FROM v_figures v WHERE NOT v.vague AND v.confidence < ? AND v.review_verdict IS NULL "
+)
+REVIEW_VERDICTS = ("right", "wrong")
 REVIEW_SHOWN = 20  # a report lists at most this many figures held for review (the count shows them all)
 
 
@@ -419,7 +422,7 @@ class Store:
         ``below_confidence``, only the figures held for review (confidence below it)."""
         where, params = ["TRUE"], []
         if below_confidence is not None:
-            where.append("confidence < ?")
+            where.append("confidence < ? AND review_verdict IS NULL AND NOT vague")
             params.append(below_confidence)
         if metric:
             where.append("metric = ?")
@@ -882,6 +885,7 @@ class Store:
                 flags_state,
                 cfg,
                 near_duplicate=bool(art["near_duplicate_of"]),
+                flows=self._flows(own, own_history, earlier, cfg),
             )
         plan["actions"] = actions
         plan["values"] = self._source_value_rows(list(claims.values()))
@@ -890,6 +894,22 @@ class Store:
             for fid, c in claims.items()
             if history[fid]["held"]
         }
+
+    def _flows(
+        self, own: list[match.Claim], history: dict[str, dict[str, Any]], earlier: list[match.Claim], cfg: FlagSettings
+    ) -> dict[str, dict[str, list[match.Claim]]]:
+        """Release and arrest counts around each new stock's previous value: stored ones and this batch's earlier."""
+        stocks = [(c, history[c.figure_id]["previous"]) for c in own if c.metric == "still_detained"]
+        stocks = [(c, p) for c, p in stocks if p is not None]
+        if not stocks:
+            return {}
+        flows = storereads.source_flows(self.con, stocks, cfg.min_confidence)
+        for claim, _previous in stocks:
+            mine = flows.setdefault(claim.figure_id, {"released": [], "arrested": []})
+            for c in earlier:
+                if c.source == claim.source and c.metric in mine and c.as_of <= claim.as_of:  # type: ignore[operator]
+                    mine[c.metric].append(c)
+        return flows
 
     @staticmethod
     def _with_batch_history(claim: match.Claim, stored: dict[str, Any], earlier: list[match.Claim]) -> dict[str, Any]:
@@ -1273,6 +1293,23 @@ class Store:
             raise KeyError(f"no flag with id {flag_id!r}")
         return found[0]
 
+    def set_figure_verdict(self, figure_id: str, verdict: str, note: str = "") -> dict[str, Any]:
+        """An analyst says a figure held for review is right (it joins later matching) or wrong (it never does)."""
+        if verdict not in REVIEW_VERDICTS:
+            raise ValueError(f"unknown verdict {verdict!r} (one of {', '.join(REVIEW_VERDICTS)})")
+        if not self.con.execute("SELECT 1 FROM figures WHERE id = ?", [figure_id]).fetchone():
+            raise KeyError(f"no figure with id {figure_id!r}")
+        self.con.execute(
+            "UPDATE figures SET review_verdict = ?, review_note = ?, reviewed_at = ? WHERE id = ?",
+            [verdict, note, _now(), figure_id],
+        )
+        (row,) = self._rows(
+            "SELECT id AS figure_id, metric, value_low, value_high, value_text, source, review_verdict, review_note, "
+            "reviewed_at FROM figures WHERE id = ?",
+            [figure_id],
+        )
+        return row
+
     def set_flag_status(self, flag_id: str, status: str, note: str) -> dict[str, Any]:
         """An analyst acknowledges, dismisses or re-opens a flag, with a note saying why."""
         if status not in FLAG_STATUSES:
@@ -1354,7 +1391,7 @@ class Store:
         counts = self.con.execute(
             "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM figures), "
             "(SELECT count(*) FROM flags WHERE status = 'open'), "
-            "(SELECT count(*) FROM figures WHERE NOT vague AND confidence < ?)",
+            "(SELECT count(*) FROM figures WHERE NOT vague AND confidence < ? AND review_verdict IS NULL)",
             [self.flag_settings.min_confidence],
         ).fetchall()[0]
         review = self._rows(

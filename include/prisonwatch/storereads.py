@@ -34,7 +34,7 @@ SELECT id, article_id, metric, scope_kind, source, value_low, value_high, qualif
        date_diff('day', DATE '0001-01-01', as_of) + 1 AS day
 FROM figures
 WHERE as_of BETWEEN $first AND $last AND NOT vague AND metric IN ({metrics}) AND scope_kind IN ({kinds})
-  AND confidence >= $min_confidence
+  AND (confidence >= $min_confidence OR review_verdict = 'right') AND review_verdict IS DISTINCT FROM 'wrong'
 """
 
 
@@ -283,3 +283,30 @@ def near_duplicate_pools(
             passed.append({"id": ids[i].as_py(), "title": titles[i].as_py(), "minhash": signatures[i].tolist()})
         pools[row["id"]] = passed
     return pools
+
+
+def source_flows(
+    con: duckdb.DuckDBPyConnection, stocks: list[tuple[match.Claim, match.Claim]], min_confidence: float = 0.0
+) -> dict[str, dict[str, list[match.Claim]]]:
+    """Per new stock figure id (with its previous stock): the release and arrest figures its source stated from
+    before the previous stock up to the new one, for the stock arithmetic. One statement for the batch."""
+    asked = [(c, p) for c, p in stocks if c.as_of is not None and p.as_of is not None]
+    if not asked:
+        return {}
+    sources = sorted({c.source for c, _ in asked})
+    rows = con.execute(
+        f"SELECT id, article_id, metric, value_low, value_high, qualifier, source, scope_kind, as_of, scope "
+        f"FROM figures WHERE metric IN ('released', 'arrested') AND source IN ({', '.join('?' * len(sources))}) "
+        "AND NOT vague AND as_of IS NOT NULL AND (confidence >= ? OR review_verdict = 'right') "
+        "AND review_verdict IS DISTINCT FROM 'wrong' AND as_of BETWEEN ? AND ?",
+        [*sources, min_confidence, min(p.as_of for _, p in asked) - timedelta(days=60), max(c.as_of for c, _ in asked)],
+    ).fetchall()
+    found: dict[str, dict[str, list[match.Claim]]] = {}
+    flows = [
+        match.Claim(str(r[0]), str(r[1]), r[2], int(r[3]), int(r[4]), r[5] or "exact", r[6], r[7], r[8], r[9] or "")
+        for r in rows
+    ]
+    for claim, _previous in asked:
+        mine = [f for f in flows if f.source == claim.source and f.as_of <= claim.as_of]  # type: ignore[operator]
+        found[claim.figure_id] = {m: [f for f in mine if f.metric == m] for m in ("released", "arrested")}
+    return found

@@ -58,6 +58,11 @@ ACTIONS = {"acknowledge": "acknowledged", "dismiss": "dismissed", "reopen": "ope
 STATUS_FILTERS = (*FLAG_STATUSES, "all")
 FILTER_KEYS = ("status", "type", "metric", "source")
 _FLAG_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,100}$")
+_REVIEW_DONE = {
+    "right": "Saved: the figure is right; it takes part in matching from the next run.",
+    "wrong": "Saved: the figure is wrong; it will never raise or answer a flag.",
+}
+_FIGURE_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,80}$")
 _DONE_MESSAGES = {
     "acknowledged": "Saved: the flag is acknowledged.",
     "dismissed": "Saved: the flag is dismissed.",
@@ -218,6 +223,18 @@ def queued(settings: Settings, flag_id: str | None = None, *, state: str | None 
         return []
 
 
+def review_cards(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Figures held for review as the report shows evidence, newest first, each with its id and metric label."""
+    labels = _labels()
+    cards = []
+    for row in sorted(rows, key=lambda r: str(r.get("as_of") or ""), reverse=True):
+        card = report._evidence_view(row, labels)
+        card["figure_id"] = str(row.get("figure_id"))
+        card["metric"] = labels["metrics"].get(str(row.get("metric")), str(row.get("metric")))
+        cards.append(card)
+    return cards
+
+
 def flag_matches_source(flag: dict[str, Any], source: str) -> bool:
     """A flag concerns a source when its new figure or an earlier one is that source's."""
     sides = [flag.get("new") or {}, *(flag.get("previous") or [])]
@@ -230,9 +247,14 @@ def flag_list_view(flags: list[dict[str, Any]], filters: dict[str, str]) -> dict
         flags = [f for f in flags if flag_matches_source(f, filters["source"])]
     view = report.build_view({"flags": flags})
     by_id = {str(f.get("id")): f for f in flags}
-    for card in (*view["contradictions"], *view["new_figures"]):
+    for card in (*view["contradictions"], *view["arithmetic"], *view["new_figures"]):
         card["updated_at"] = report.format_when(by_id[card["id"]].get("updated_at"))
-    return {"contradictions": view["contradictions"], "new_figures": view["new_figures"], "total": len(flags)}
+    return {
+        "contradictions": view["contradictions"],
+        "arithmetic": view["arithmetic"],
+        "new_figures": view["new_figures"],
+        "total": len(flags),
+    }
 
 
 def flag_detail_view(flag: dict[str, Any]) -> dict[str, Any]:
@@ -423,7 +445,7 @@ def create_app(settings_provider: Callable[[], Settings] | None = None) -> FastA
         filters, problems = clean_filters(dict(request.query_params))
         status = None if filters["status"] == "all" else filters["status"]
         try:
-            flags, counts = read_store(settings, lambda db: _flags_and_counts(db, status, filters))
+            flags, counts, notice = read_store(settings, lambda db: _flags_and_counts(db, status, filters))
         except Exception as exc:
             return store_trouble(request, exc)
         done = request.query_params.get("done", "")
@@ -435,6 +457,7 @@ def create_app(settings_provider: Callable[[], Settings] | None = None) -> FastA
             choices={"status": STATUS_FILTERS, "type": FLAG_TYPES, "metric": METRICS, "source": SOURCES},
             view=flag_list_view(flags, filters),
             counts=counts,
+            notice=notice,
             query=urlencode({k: v for k, v in filters.items() if v}),
             done=_DONE_MESSAGES.get(done, ""),
             done_flag=request.query_params.get("flag", "") if done in _DONE_MESSAGES else "",
@@ -569,6 +592,56 @@ def create_app(settings_provider: Callable[[], Settings] | None = None) -> FastA
             pending=queued(settings),
         )
 
+    @app.get("/review", response_class=HTMLResponse)
+    def review_list(request: Request) -> Response:
+        settings = settings_or_error(request)
+        if isinstance(settings, HTMLResponse):
+            return settings
+        floor = settings.flags.min_confidence
+        try:
+            rows = read_store(settings, lambda db: db.figures(below_confidence=floor))
+        except Exception as exc:
+            return store_trouble(request, exc)
+        done = request.query_params.get("done", "")
+        return render(request, "review.html.j2", figures=review_cards(rows), done=_REVIEW_DONE.get(done, ""))
+
+    @app.post("/review/{figure_id}", response_class=HTMLResponse)
+    def review_verdict(
+        request: Request,
+        figure_id: str,
+        user: Annotated[Any, Depends(airflow_user)],
+        verdict: Annotated[str, Form()] = "",
+        note: Annotated[str, Form()] = "",
+    ) -> Response:
+        if not same_origin(request, _public_base_url()):
+            return message(request, 403, "Not allowed", "The form was not sent from this site's own page.")
+        settings = settings_or_error(request)
+        if isinstance(settings, HTMLResponse):
+            return settings
+        if verdict not in store.REVIEW_VERDICTS or not _FIGURE_ID.match(figure_id):
+            return message(request, 400, "Unknown verdict", "Choose 'This is right' or 'This is wrong'.")
+        note = " ".join(note.split())[:MAX_NOTE_CHARS]
+        stored_note = f"{note} [{user_name(user)}]" if note else f"[{user_name(user)}]"
+        try:
+            with _turn():
+                db = store.open_store(
+                    settings.db_path, settings=settings, attempts=WRITE_ATTEMPTS, backoff_seconds=BACKOFF_SECONDS
+                )
+                with db:
+                    db.set_figure_verdict(figure_id, verdict, stored_note)
+        except KeyError:
+            return message(request, 404, "Not found", f"There is no figure {figure_id}.")
+        except (store.StoreLockedError, StoreBusy):
+            return message(
+                request, 503, "Not saved", "A pipeline task holds the database. Nothing was saved; send the "
+                "verdict again in a minute.", retry=True,
+            )  # fmt: skip
+        except Exception as exc:
+            return store_trouble(request, exc)
+        log.info("figure %s reviewed as %s by %s", figure_id, verdict, user_name(user))
+        base = str(request.scope.get("root_path", "")).rstrip("/")
+        return RedirectResponse(f"{base}/review?done={verdict}", status_code=303)
+
     @app.get("/icon.svg")
     def icon() -> Response:
         return Response((TEMPLATES_DIR / "flag-icon.svg").read_bytes(), media_type="image/svg+xml")
@@ -576,13 +649,16 @@ def create_app(settings_provider: Callable[[], Settings] | None = None) -> FastA
     return app
 
 
-def _flags_and_counts(db: store.Store, status: str | None, filters: dict[str, str]) -> tuple[list, dict[str, int]]:
-    """The flags a list page shows, and how many are open per type (for its heading)."""
+def _flags_and_counts(db: store.Store, status: str | None, filters: dict[str, str]) -> tuple[list, dict[str, int], str]:
+    """The flags a list page shows, how many are open per type and held for review (for its heading), and the
+    warning to show when the last run read nothing."""
     open_flags = db.flags(status="open")
     counts = {
         "open": len(open_flags),
         **{t: sum(1 for f in open_flags if f.get("type") == t) for t in FLAG_TYPES},
+        "review": len(db.figures(below_confidence=db.flag_settings.min_confidence)),
     }
+    notice = report.run_notice(db.last_run(), _labels())
     if status == "open":
         flags = [
             f
@@ -592,7 +668,7 @@ def _flags_and_counts(db: store.Store, status: str | None, filters: dict[str, st
         ]
     else:
         flags = db.flags(status=status, metric=filters["metric"] or None, flag_type=filters["type"] or None)
-    return flags, counts
+    return flags, counts, notice
 
 
 def _return_query(raw: str) -> str:

@@ -98,3 +98,19 @@ def test_flag_text_shows_both_sentences_and_links():
     assert "Jorge Rodríguez said 900" in text and "Foro Penal contabiliza 344" in text
     assert "<https://example.org/900>" in text and "<https://example.org/344>" in text
     assert "corroborated by 2" in text
+
+
+def test_a_verdict_on_a_figure_held_for_review_takes_it_off_the_list(db_path: Path, capsys) -> None:
+    from prisonwatch import store
+
+    with store.open_store(db_path) as db:
+        (figure_id,) = db.con.execute("SELECT id FROM figures ORDER BY id LIMIT 1").fetchone()
+        db.con.execute("UPDATE figures SET confidence = 0.4 WHERE id = ?", [figure_id])
+    code, out, _ = run(capsys, "figures", "--review", "--db", str(db_path), "--format", "json")
+    assert code == 0 and [f["figure_id"] for f in json.loads(out)] == [figure_id]
+    code, out, _ = run(capsys, "review", figure_id, "right", "--note", "checked the source", "--db", str(db_path))
+    assert code == 0 and "right" in out
+    code, out, _ = run(capsys, "figures", "--review", "--db", str(db_path), "--format", "json")
+    assert json.loads(out) == []
+    code, _, err = run(capsys, "review", "nope", "wrong", "--db", str(db_path))
+    assert code == 1 and "figures --review" in err

@@ -63,6 +63,20 @@ def register(sub: Any) -> None:
     p.add_argument("--format", choices=["table", "json", "csv"], default="table", help="table, json or csv")
     p.set_defaults(func=cmd_figures)
 
+    p = sub.add_parser(
+        "review",
+        help="say whether a figure held for review is right or wrong",
+        description=(
+            "Give a verdict on a figure held for review (`prisonwatch figures --review` lists them): right lets it "
+            "take part in later matching like a confident figure, wrong keeps it out for good."
+        ),
+    )
+    p.add_argument("figure_id", help="the figure's ID, as `prisonwatch figures --review` lists it")
+    p.add_argument("verdict", choices=["right", "wrong"], help="right or wrong")
+    p.add_argument("--note", default="", help="why")
+    p.add_argument("--db", help="DuckDB database (default: the configured one)")
+    p.set_defaults(func=cmd_review)
+
 
 def cmd_flags(args: argparse.Namespace) -> int:
     settings = settings_from_args(args)
@@ -142,7 +156,18 @@ def cmd_figures(args: argparse.Namespace) -> int:
         sys.stdout.write(figures_csv(rows))
     else:
         cols = ["as_of", "source", "value_text", "value_low", "value_high", "qualifier", "scope_kind", "article_url"]
-        cols += ["metric", "confidence"] if args.review else []
+        cols = ["figure_id", "metric", *cols, "confidence"] if args.review else cols
         what = "figures held for review" if args.review else f"{args.metric} figures"
         print(table(rows, cols) if rows else f"no {what}")
+    return EXIT_OK
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    settings = settings_from_args(args)
+    with open_db(settings, read_only=False) as db:
+        try:
+            figure = db.set_figure_verdict(args.figure_id, args.verdict, " ".join(args.note.split()))
+        except KeyError as exc:
+            raise CliError(f"{exc.args[0]}; `prisonwatch figures --review` lists the figures held for review") from exc
+    print(f"{figure['figure_id']}: {figure['review_verdict']} ({figure['metric']} {figure['value_text']})")
     return EXIT_OK
