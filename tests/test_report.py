@@ -93,9 +93,24 @@ class Page(HTMLParser):
         return "".join(self.text)
 
 
+SVG_PARTS = {"svg", "g", "path", "defs", "clippath", "use", "text", "style", "rect", "metadata", "rdf:rdf",
+             "cc:work", "dc:type", "dc:format", "dc:date", "dc:creator", "cc:agent", "dc:title", "title"}  # fmt: skip
+
+
 def assert_inert(page: Page) -> None:
-    """No script or frame element, no event-handler attribute, no link or image outside http(s) (and our PNGs)."""
+    """No script or frame element, no event-handler attribute, no link or image outside http(s) (and our PNGs);
+    SVG only as the charts drawn here (class chart-svg), whose references stay inside the page."""
+    in_chart = False
     for tag, attrs in page.tags:
+        if tag == "svg":
+            in_chart = "chart-svg" in (attrs.get("class") or "")
+            assert in_chart, "an <svg> that is not one of the report's charts"
+        if in_chart and tag in SVG_PARTS:
+            for name, value in attrs.items():
+                assert not name.startswith("on"), f"event handler on <{tag}>: {name}={value}"
+                if name.endswith("href"):
+                    assert (value or "").startswith("#"), f"a chart refers outside itself: {value}"
+            continue
         assert tag not in ("script", "iframe", "svg", "object", "embed", "style") or (tag == "style" and not attrs)
         for name, value in attrs.items():
             assert not name.startswith("on"), f"event handler on <{tag}>: {name}={value}"
@@ -206,11 +221,13 @@ def test_html_shows_status_note_and_feed_health(data):
 def test_html_embeds_charts_so_the_file_needs_nothing_else(tmp_path, data):
     written = report.write_report(data, tmp_path, kind="run", now=datetime(2026, 2, 3, 10, 0, tzinfo=UTC))
     page = Page(Path(written["html"]).read_text(encoding="utf-8"))
-    sources = [attrs["src"] for tag, attrs in page.tags if tag == "img"]
-    assert len(sources) == len(written["charts"]) == 3
-    assert all(src.startswith("data:image/png;base64,") for src in sources)
+    charts = [attrs["class"] for tag, attrs in page.tags if tag == "svg"]
+    assert (
+        len(written["charts"]) == 3 and charts == ["chart-svg wide", "chart-svg narrow"] * 3
+    )  # one of each per metric
     # No other resource is fetched: no external stylesheet, script or image.
-    assert not [t for t, a in page.tags if t == "link" or (t == "img" and not a["src"].startswith("data:"))]
+    assert not [t for t, a in page.tags if t in ("link", "img")]
+    assert_inert(page)
 
 
 def test_empty_report_says_so(data):
@@ -470,7 +487,7 @@ def test_render_on_demand_formats(data):
     assert as_json["kind"] == "digest" and as_json["since"] == "2026-02-03"
     assert report.render_on_demand("x", None, "md", store_opener=store.opener()).startswith("# prisonwatch")
     html = report.render_on_demand("x", None, "html", store_opener=store.opener())
-    assert "data:image/png;base64," in html
+    assert '<svg class="chart-svg wide"' in html and '<svg class="chart-svg narrow"' in html
     with pytest.raises(ValueError):
         report.render_on_demand("x", None, "pdf", store_opener=store.opener())
 

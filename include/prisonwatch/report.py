@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 from urllib.parse import quote, urlsplit
 
 import jinja2
+from markupsafe import Markup
 
 from prisonwatch import charts as charts_module
 from prisonwatch import vocab
@@ -438,6 +439,7 @@ def build_view(
     kind: str = "run",
     labels: dict[str, Any] | None = None,
     chart_sources: dict[str, str] | None = None,
+    chart_svgs: dict[str, dict[str, str]] | None = None,
     since: str | None = None,
 ) -> dict[str, Any]:
     """Everything a template shows, precomputed as plain text so the templates only lay it out."""
@@ -483,8 +485,18 @@ def build_view(
             for row in board
         ],
         "charts": [
-            {"metric": metric, "label": _metric_label(metric, labels), "src": src}
+            {"metric": metric, "label": _metric_label(metric, labels), "src": src, "wide": "", "narrow": ""}
             for metric, src in (chart_sources or {}).items()
+        ]
+        + [
+            {
+                "metric": metric,
+                "label": _metric_label(metric, labels),
+                "src": "",
+                "wide": Markup(svg["wide"]),  # noqa: S704 - drawn here by matplotlib, which escapes its text
+                "narrow": Markup(svg["narrow"]),  # noqa: S704
+            }
+            for metric, svg in (chart_svgs or {}).items()
         ],
         "run": [
             (label, format_when(run.get(key)) if key.endswith("_at") else run.get(key))
@@ -614,8 +626,15 @@ def render_html(
     chart_sources: dict[str, str] | None = None,
     since: str | None = None,
 ) -> str:
-    """The self-contained HTML report; ``chart_sources`` maps metric -> image src (data: URI or cid:)."""
-    view = build_view(data, kind=kind, labels=labels, chart_sources=chart_sources, since=since)
+    """The self-contained HTML report. Charts are inline SVG, wide and narrow, shown by the page's width (their
+    text stays readable on a phone); ``chart_sources`` (metric -> cid: for mail) puts images there instead."""
+    labels = resolve_labels(labels)
+    svgs = None
+    if chart_sources is None:
+        svgs = charts_module.timeline_svgs(
+            data.get("timeline") or [], metric_labels=labels["metrics"], source_labels=labels["sources"]
+        )
+    view = build_view(data, kind=kind, labels=labels, chart_sources=chart_sources, chart_svgs=svgs, since=since)
     return _template("report.html.j2", "html").render(**view)
 
 
@@ -778,7 +797,7 @@ def write_report(
         chart_paths = charts_module.write_charts(pngs, tmp_dir / "charts")
         chart_files = {m: f"charts/{p.name}" for m, p in chart_paths.items()}
         (tmp_dir / "report.html").write_text(
-            render_html(data, kind=kind, labels=labels, chart_sources=chart_data_uris(pngs), since=since),
+            render_html(data, kind=kind, labels=labels, since=since),
             encoding="utf-8",
         )
         markdown = render_markdown(data, kind=kind, labels=labels, since=since)
@@ -1154,10 +1173,7 @@ def render_on_demand(
         return render_json(data, kind=kind, since=since)
     if fmt == "md":
         return render_markdown(data, kind=kind, since=since)
-    pngs = charts_module.timeline_charts(
-        data.get("timeline") or [], metric_labels=LABELS["metrics"], source_labels=LABELS["sources"]
-    )
-    return render_html(data, kind=kind, chart_sources=chart_data_uris(pngs), since=since)
+    return render_html(data, kind=kind, since=since)
 
 
 __all__ = [

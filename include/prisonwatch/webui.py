@@ -31,6 +31,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import jinja2
 from fastapi import Depends, FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from prisonwatch import charts, report, store, webui_queue
@@ -272,16 +273,24 @@ _chart_cache: dict[str, list[dict[str, str]]] = {}
 _CHART_CACHE_SIZE = 4
 
 
-def chart_images(timeline: list[dict[str, Any]]) -> list[dict[str, str]]:
-    """One timeline chart per metric as data: URIs; the last few results are kept (drawing takes time)."""
+def chart_images(timeline: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One timeline chart per metric as inline SVG, wide and narrow (the page shows one by its width); the last
+    few results are kept (drawing takes time)."""
     key = hashlib.sha1(json.dumps(timeline, sort_keys=True, default=str).encode("utf-8")).hexdigest()
     if key not in _chart_cache:
         labels = _labels()
-        pngs = charts.timeline_charts(timeline, metric_labels=labels["metrics"], source_labels=labels["sources"])
-        uris = report.chart_data_uris(pngs)
+        svgs = charts.timeline_svgs(timeline, metric_labels=labels["metrics"], source_labels=labels["sources"])
         if len(_chart_cache) >= _CHART_CACHE_SIZE:
             _chart_cache.pop(next(iter(_chart_cache)))
-        _chart_cache[key] = [{"metric": m, "label": labels["metrics"].get(m, m), "src": src} for m, src in uris.items()]
+        _chart_cache[key] = [
+            {
+                "metric": m,
+                "label": labels["metrics"].get(m, m),
+                "wide": Markup(svg["wide"]),  # noqa: S704 - drawn here by matplotlib, which escapes its text
+                "narrow": Markup(svg["narrow"]),  # noqa: S704
+            }
+            for m, svg in svgs.items()
+        ]
     return _chart_cache[key]
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from layout_checks import check_layout
 
 from prisonwatch import seed, store
 from prisonwatch.config import load_settings
@@ -205,7 +206,7 @@ def test_analyst_acknowledges_a_flag_from_the_airflow_nav(api_server: ApiServer)
 
             frame.get_by_role("link", name="Figures board").click()
             frame.get_by_role("heading", name="Timelines").wait_for()
-            frame.locator("img.chart").first.wait_for()
+            frame.locator("svg.chart-svg.wide").first.wait_for()
             page.screenshot(path=str(OUTPUT / "05-board.png"))
             frame.get_by_role("link", name="Feed health").click()
             frame.get_by_role("heading", name="Feed health", level=1).wait_for()
@@ -218,7 +219,7 @@ def test_analyst_acknowledges_a_flag_from_the_airflow_nav(api_server: ApiServer)
             direct.get_by_role("heading", name="Decision").wait_for()
             direct.screenshot(path=str(OUTPUT / "08-flag-detail-page.png"), full_page=True)
             direct.goto(f"{base}/prisonwatch/board")
-            direct.locator("img.chart").last.wait_for()
+            direct.locator("svg.chart-svg.wide").last.wait_for()
             direct.screenshot(path=str(OUTPUT / "09-board-page.png"), full_page=True)
 
             # The view at phone width.
@@ -226,8 +227,14 @@ def test_analyst_acknowledges_a_flag_from_the_airflow_nav(api_server: ApiServer)
             phone.context.add_cookies(page.context.cookies())
             phone.goto(f"{base}/prisonwatch/?status=all")
             phone.get_by_role("heading", name="Flags", level=1).wait_for()
-            assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+            check_layout(phone, expect_charts=False)
             phone.screenshot(path=str(OUTPUT / "07-phone.png"))
+            for name in ("board", "feeds", "review"):
+                phone.goto(f"{base}/prisonwatch/{name}")
+                phone.locator("h1").wait_for()
+                check_layout(phone, expect_charts=name == "board")
+                phone.screenshot(path=str(OUTPUT / f"07-phone-{name}.png"), full_page=True)
+            check_layout(direct, expect_charts=False)
         finally:
             browser.close()
 
