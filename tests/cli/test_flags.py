@@ -32,7 +32,7 @@ def test_list_ack_and_dismiss(db_path: Path, capsys: pytest.CaptureFixture[str])
     (flag,) = json.loads(out)
     assert flag["reason"] == "Government: más de 600 released; Foro Penal: 302 (both in one article, 2026-01-30)"
     code, out, _ = run(capsys, "flags", "--db", str(db_path), "--status", "open")
-    assert code == 0 and flag["id"] in out and "contradiction" in out
+    assert code == 0 and flag["id"] in out and "Contradiction" in out and "Released" in out
     code, _, err = run(capsys, "flags", "ack", flag["id"], "--db", str(db_path))
     assert code == 2 and "--note is required" in err
     code, out, _ = run(capsys, "flags", "ack", flag["id"], "--note", "asked both", "--db", str(db_path))

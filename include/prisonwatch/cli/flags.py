@@ -9,8 +9,9 @@ import json
 import sys
 from typing import Any
 
+from prisonwatch import report
 from prisonwatch.cli.common import EXIT_OK, EXIT_USAGE, CliError, open_db, settings_from_args, table
-from prisonwatch.vocab import FLAG_STATUSES, FLAG_TYPES, METRICS, SOURCES
+from prisonwatch.vocab import FLAG_STATUSES, FLAG_TYPES, METRICS, SOURCES, flag_type_label, metric_label
 
 _ACTION_STATUS = {"ack": "acknowledged", "dismiss": "dismissed", "reopen": "open"}
 _ACTION_HELP = {
@@ -99,9 +100,12 @@ def cmd_flags(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(flags, ensure_ascii=False, indent=2))
     elif args.format == "text":
-        print("\n\n".join(flag_text(f) for f in flags) if flags else "no flags")
+        print("\n\n".join(flag_text(f) for f in report.ranked_flags(flags)) if flags else "no flags")
     else:
-        rows = [{**f, "corr": f["corroborations"]} for f in flags]
+        rows = [
+            {**f, "type": flag_type_label(f["type"]), "metric": metric_label(f["metric"]), "corr": f["corroborations"]}
+            for f in report.ranked_flags(flags)
+        ]
         print(table(rows, ["id", "type", "metric", "severity", "status", "corr", "reason"]) if rows else "no flags")
     return EXIT_OK
 
@@ -121,7 +125,8 @@ def _evidence_lines(label: str, evidence: dict[str, Any]) -> list[str]:
 
 def flag_text(flag: dict[str, Any]) -> str:
     """One flag as an analyst reads it: the reason, then each side's sentence and where it came from."""
-    head = f"[{flag['type']}] {flag['severity']} {flag['status']}  {flag['id']}"
+    metric = metric_label(flag.get("metric") or (flag.get("new") or {}).get("metric") or "")
+    head = f"[{flag_type_label(flag['type'])}] {metric}, {flag['severity']}, {flag['status']}  {flag['id']}"
     lines = [head, f"  {flag['reason']}"]
     if flag.get("note"):
         lines.append(f"  note: {flag['note']}")

@@ -114,6 +114,9 @@ def cmd_status(args: argparse.Namespace) -> int:
     if every_feed_failed(run):
         print("  every feed failed in the last run: the open flags are the stored baseline")
     print(f"  open flags: {len(open_flags)}")
-    for flag in open_flags[: args.limit]:
-        print(f"   - [{flag['type']}] {flag['reason']}")
+    from prisonwatch.report import ranked_flags
+    from prisonwatch.vocab import flag_type_label
+
+    for flag in ranked_flags(open_flags)[: args.limit]:
+        print(f"   - [{flag_type_label(flag['type'])}] {flag['reason']}")
     return EXIT_OK
