@@ -137,6 +137,10 @@ def figure_candidates(
 
 
 # ---------------------------------------------------------------------- what each source stated before
+# How far before a source's previous stock its running totals are read: the total nearest before that day
+# anchors the releases counted since.
+FLOW_LOOKBACK_DAYS = 21
+
 _HISTORY_SQL = """
 WITH c AS (
     SELECT unnest($cid) AS cid, unnest($metric) AS metric, unnest($source) AS source, unnest($kind) AS scope_kind,
@@ -288,24 +292,24 @@ def near_duplicate_pools(
 def source_flows(
     con: duckdb.DuckDBPyConnection, stocks: list[tuple[match.Claim, match.Claim]], min_confidence: float = 0.0
 ) -> dict[str, dict[str, list[match.Claim]]]:
-    """Per new stock figure id (with its previous stock): the release and arrest figures its source stated from
-    before the previous stock up to the new one, for the stock arithmetic. One statement for the batch."""
+    """Per new stock figure id (with its previous stock): the distinct release and arrest counts its source stated
+    from shortly before the previous stock up to the new one, for the stock arithmetic. One statement for the
+    batch; a count repeated by many articles is read once."""
     asked = [(c, p) for c, p in stocks if c.as_of is not None and p.as_of is not None]
     if not asked:
         return {}
     sources = sorted({c.source for c, _ in asked})
+    first = min(p.as_of for _, p in asked) - timedelta(days=FLOW_LOOKBACK_DAYS)  # type: ignore[operator]
     rows = con.execute(
-        f"SELECT id, article_id, metric, value_low, value_high, qualifier, source, scope_kind, as_of, scope "
-        f"FROM figures WHERE metric IN ('released', 'arrested') AND source IN ({', '.join('?' * len(sources))}) "
-        "AND NOT vague AND as_of IS NOT NULL AND (confidence >= ? OR review_verdict = 'right') "
-        "AND review_verdict IS DISTINCT FROM 'wrong' AND as_of BETWEEN ? AND ?",
-        [*sources, min_confidence, min(p.as_of for _, p in asked) - timedelta(days=60), max(c.as_of for c, _ in asked)],
+        "SELECT min(id), metric, value_low, value_high, qualifier, source, scope_kind, as_of, scope FROM figures "
+        f"WHERE metric IN ('released', 'arrested') AND source IN ({', '.join('?' * len(sources))}) "
+        "AND as_of BETWEEN ? AND ? AND NOT vague AND (confidence >= ? OR review_verdict = 'right') "
+        "AND review_verdict IS DISTINCT FROM 'wrong' GROUP BY ALL",
+        [*sources, first, max(c.as_of for c, _ in asked), min_confidence],
     ).fetchall()
+    flows = [match.Claim(str(r[0]), "", r[1], int(r[2]), int(r[3]), r[4] or "exact", r[5], r[6], r[7], r[8] or "")
+             for r in rows]  # fmt: skip
     found: dict[str, dict[str, list[match.Claim]]] = {}
-    flows = [
-        match.Claim(str(r[0]), str(r[1]), r[2], int(r[3]), int(r[4]), r[5] or "exact", r[6], r[7], r[8], r[9] or "")
-        for r in rows
-    ]
     for claim, _previous in asked:
         mine = [f for f in flows if f.source == claim.source and f.as_of <= claim.as_of]  # type: ignore[operator]
         found[claim.figure_id] = {m: [f for f in mine if f.metric == m] for m in ("released", "arrested")}
