@@ -248,3 +248,39 @@ def test_promised_releases_are_not_releases(text: str, language: str) -> None:
 def test_european_portuguese_amnesty_spelling() -> None:
     text = "Ao abrigo da lei de amnistia, 3.400 pessoas viram os seus processos arquivados, disse o deputado."
     assert [m for m, v, _s in scored(text, "pt") if v == 3400] == ["amnesty_granted"]
+
+
+# ----------------------------------------------------------------------------- a number set beside a figure
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Foro Penal ha verificado 95 excarcelaciones, muy por debajo de las 410 que anunció el Gobierno.", "es"),
+        ("Foro Penal has verified 95 releases, well below the 410 that officials announced.", "en"),
+        ("O Foro Penal verificou 95 solturas, muito abaixo das 410 anunciadas pelo governo.", "pt"),
+    ],
+)
+def test_a_number_compared_with_a_figure_counts_the_same_and_is_the_others_claim(text: str, language: str) -> None:
+    found = scored(text, language)
+    assert ("released", 95, "foro_penal") in found and ("released", 410, "government") in found
+
+
+def test_a_bound_is_not_a_comparison() -> None:
+    (figure,) = extract_figures("Os presos políticos ficaram abaixo de 700, disse o Foro Penal.", language="pt")
+    assert (figure.value_low, figure.qualifier) == (700, "fewer_than")
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("La oposición recuerda que aún faltan 800 personas por liberar.", "es"),
+        ("A oposição lembra que ainda faltam 800 pessoas por libertar.", "pt"),
+        ("The opposition says 800 people are still to be freed.", "en"),
+    ],
+)
+def test_people_still_to_be_freed_are_still_held(text: str, language: str) -> None:
+    assert [m for m, v, _s in scored(text, language) if v == 800] == ["still_detained"]
+
+
+def test_a_third_countrys_prison_is_not_this_story() -> None:
+    text = "El Salvador entregó a 252 venezolanos que permanecían encerrados en el Cecot."
+    assert scored(text, "es") == []

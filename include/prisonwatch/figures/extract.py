@@ -212,12 +212,17 @@ def extract_figures(
     for case in cases:
         probs = models.metric.probabilities(case.features)
         metric = max((m for m in probs if m != NONE), key=lambda m: probs[m])
-        if probs.get(NONE, 0.0) >= 1.0 - models.threshold or probs[metric] < probs.get(NONE, 0.0):
+        confidence = models.calibrated(probs[metric])
+        compared = _compared_with(case, figures)
+        if compared is not None:
+            # 'verificó 84, muy por debajo de los 406 anunciados': the number set beside a figure counts the same
+            metric, confidence = compared.metric, compared.confidence * COMPARED_DISCOUNT
+        elif probs.get(NONE, 0.0) >= 1.0 - models.threshold or probs[metric] < probs.get(NONE, 0.0):
             continue
         if _points_back(case, figures):
             continue  # 'these 379 prisoners': the figure already stated
         source, source_conf, mention = choose_claimant(case, models)
-        figure = _figure(case, metric, models.calibrated(probs[metric]), source, source_conf, mention, published_iso)
+        figure = _figure(case, metric, confidence, source, source_conf, mention, published_iso)
         key = (metric, case.candidate.value_low, case.candidate.value_high)
         first = figures[seen[key]] if key in seen else None
         if first is not None and _same_claimant(first.source, source):
@@ -230,6 +235,19 @@ def extract_figures(
         figures.append(figure)
     _share_contrast_scope(figures)
     return figures
+
+
+COMPARED_DISCOUNT = 0.95  # a figure read off a comparison is a little less sure than the one it is compared with
+
+
+def _compared_with(case: NumberCase, figures: list[Figure]) -> Figure | None:
+    """The figure of the same sentence that this number is set beside ('muy por debajo de los 406', 'far below the
+    400 officials cited', 'longe dos 900'), when a comparison phrase ends right before it."""
+    view, cand = case.view, case.candidate
+    if not any(0 <= cand.start - b <= 2 for _a, b in view.cues["comparison"]):
+        return None
+    same = [f for f in figures if f.sentence == view.text and f.value_low != cand.value_low]
+    return same[-1] if same else None
 
 
 def _specificity(source: str) -> int:

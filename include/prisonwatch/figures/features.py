@@ -21,7 +21,14 @@ __all__ = ["SentenceView", "number_features", "claimant_features", "context_feat
 METRIC_CUES = {"released": "released", "stock": "still_detained", "amnesty": "amnesty_granted",
                "arrested": "arrested", "measures": "under_court_measures"}  # fmt: skip
 _QUOTES = '"'
-_NOT_METRIC_CUES = ("pronoun", "dispute", "former", "negation", "tally")  # read by their own features only
+_NOT_METRIC_CUES = (
+    "pronoun",
+    "dispute",
+    "former",
+    "negation",
+    "tally",
+    "comparison",
+)  # read by their own features only
 _RELATIVE_RE = re.compile(r"(?<!\w)(?:que|quienes|who|that|which|whom|os quais|as quais|los cuales|las cuales)(?!\w)")
 # 'no las 900 que dice el Gobierno', 'not the 900 the government claims': the number is someone else's claim
 _NEGATED_RE = re.compile(r"(?<!\w)(?:no|not|nao|ni|nor)\s+(?:(?:l[oa]s|the|[oa]s|sus|their|seus|suas)\s+)?$")
@@ -292,7 +299,9 @@ def claimant_features(view: SentenceView, cand: Candidate, mention: Mention | No
         f["rep_before"] = 1.0
     if any(0 <= a - m_end <= 12 for a, b in view.cues["dispute"]):
         f["disputes"] = 1.0  # 'una cifra que Foro Penal cuestiona': the disputer is not the claimant
-    if _NEGATED_RE.search(view.folded[max(0, cand.start - 14) : cand.start]):
+    # a number set against the subject's own ('no las 900', 'muy por debajo de las 410') is someone else's claim
+    contrasted = any(0 <= cand.start - b <= 2 for _a, b in view.cues["comparison"])
+    if contrasted or _NEGATED_RE.search(view.folded[max(0, cand.start - 14) : cand.start]):
         f[f"negated:{side}"] = 1.0
         if side == "after" and dist <= 5:
             f["negated:after:near"] = 1.0

@@ -30,6 +30,7 @@ CUE_CLASSES = (
     "demand",  # pidió, exigió, called for: a demand, not an event
     "hypothetical",  # podrían, could, would, poderão: a forecast
     "report",  # dijo, informó, said, afirmou: a reporting verb
+    "comparison",  # muy por debajo de los, far below the, longe dos: the number is another claim set beside one
     "tally",  # contabiliza, counts, registra, lists: a register's verb; before prisoners it tells a stock
     "negation",  # no, tampoco, not, yet to, ainda não: 'no han salido' tells who is still held
     "former",  # estaban, vivían, were, had been: a state that no longer holds ('estaban bajo medidas cautelares')

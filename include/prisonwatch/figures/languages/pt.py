@@ -46,7 +46,7 @@ PACK = LanguagePack(
         r"algo mais de": "more_than",
         r"superam? (?:os |as )?": "more_than",
         r"ultrapass\w+ (?:os |as |a marca de )?": "more_than",
-        r"acima (?:de|dos|das)": "more_than",
+        r"acima de": "more_than",
         r"quase": "about",
         r"cerca de": "about",
         r"perto de": "about",
@@ -60,7 +60,8 @@ PACK = LanguagePack(
         r"quase um": "about",
         r"cerca de um": "about",
         r"menos de": "fewer_than",
-        r"(?:(?:caiu|cairam|desceu|desceram|ficou|ficaram) )?abaixo (?:de|dos|das)": "fewer_than",
+        r"abaixo de": "fewer_than",
+        r"(?:caiu|cairam|desceu|desceram|ficou|ficaram) abaixo (?:de|dos|das)": "fewer_than",
         r"ate": "at_most",
         r"no maximo": "at_most",
         r"nao mais de": "at_most",
@@ -92,6 +93,7 @@ PACK = LanguagePack(
         ),
         "released_noun": (r"libertad[oa]s", r"solt[oa]s", r"libertacoes", r"solturas", r"excarcerad[oa]s"),
         "stock": (
+            r"faltam(?: \w+){0,3} (?:por |a )?(?:libertar|soltar|sair)",
             r"(?:continuam|continua|seguem|segue|permanecem|permanece|restam|resta|ficam|ainda estao) "
             r"(?:\w+ ){0,2}(?:pres[oa]s|detid[oa]s|encarcerad[oa]s|atras das grades|na prisao|na cadeia)",
             r"continu\w+",
@@ -278,6 +280,15 @@ PACK = LanguagePack(
             r"promet\w+",
             r"serao",
         ),
+        "comparison": (
+            r"(?:muito )?abaixo d[oa]s",
+            r"(?:muito )?acima d[oa]s",
+            r"longe d[oa]s",
+            r"frente a[o]?s",
+            r"em contraste com [oa]s",
+            r"comparad[oa]s? (?:com [oa]s|a[o]?s)",
+            r"em vez d[oa]s",
+        ),
         "tally": (
             r"contabiliz\w+",
             r"regist\w+",
@@ -396,6 +407,10 @@ PACK = LanguagePack(
         ),
         "since": (r"desde", r"a partir de"),
         "foreign": (
+            r"el salvador",
+            r"salvador\w*",
+            r"cecot",
+            r"bukele",
             r"nicaragu\w*",
             r"cuba\w*",
             r"bielorrus\w*",
