@@ -126,6 +126,8 @@ def analyse_text(
                     features["carried:according_unknown"] = 1.0
                 if any(a <= 2 for a, _ in view.cues["pronoun"]):
                     features["carried:pronoun_subject"] = 1.0  # 'It names 212 people', 'En ella figuran…'
+                if view.cues["report"] and not in_sentence:
+                    features["carried:subjectless_report"] = 1.0  # '…, agregó.', '…, he added.': the same speaker
                 case.options.append(ClaimantOption(previous_speaker, "carried", features))
             origin = "quoted" if closer is not None else "no_mention" if not in_sentence else "mentions"
             none_features = claimant_features(view, cand, None, origin)

@@ -305,7 +305,16 @@ PACK = LanguagePack(
         ),
         "negation": (r"not", r"n't", r"never", r"yet to", r"have yet", r"has yet", r"nor"),
         "former": (r"were", r"was", r"had been", r"previously", r"formerly", r"until then", r"used to be"),
-        "pronoun": (r"it", r"they", r"its list", r"the list", r"the report", r"the document", r"in it"),
+        "pronoun": (
+            r"of (?:those|them|these|that total)",
+            r"it",
+            r"they",
+            r"its list",
+            r"the list",
+            r"the report",
+            r"the document",
+            r"in it",
+        ),
         "dispute": (
             r"disput\w+",
             r"questions?",

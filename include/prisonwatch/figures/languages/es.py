@@ -336,6 +336,10 @@ PACK = LanguagePack(
             r"hasta entonces",
         ),
         "pronoun": (
+            r"de ese total",
+            r"de esa cifra",
+            r"de (?:esos|esas|ellos|ellas)",
+            r"a (?:ellos|ellas) se suman",
             r"ella",
             r"ellos",
             r"ellas",

@@ -315,6 +315,11 @@ PACK = LanguagePack(
             r"ate entao",
         ),
         "pronoun": (
+            r"desse total",
+            r"dess[ea]s",
+            r"dest[ea]s",
+            r"del[ea]s",
+            r"a (?:eles|elas) somam-se",
             r"ela",
             r"eles",
             r"elas",
