@@ -135,6 +135,7 @@ def _figure(spec: dict[str, Any], text: str, index: int) -> Figure:
         as_of=spec.get("as_of"),
         vague=spec.get("vague", False),
         value_text=spec.get("text", ""),
+        confidence=spec.get("confidence", 1.0),
     )
 
 
@@ -244,3 +245,12 @@ def test_a_stock_is_checked_only_against_what_its_source_reported_in_between() -
     events = [claim(40, source="foro_penal", kind="event", as_of=d) for d in ("2026-01-27", "2026-02-01")]
     near = claim(730, source="foro_penal", as_of="2026-02-03", metric="still_detained")
     assert match.stock_check(near, before, {"released": events}, flags).adds_up  # 804 - 80 = 724, within 10%
+
+
+def test_a_far_unexplained_change_from_an_unsure_sentence_is_held_for_review(tmp_path: Path) -> None:
+    case = FIXTURES / "implausible_change_held.yaml"
+    flags = run_sequence(case, tmp_path / "pw.duckdb")
+    assert [(f["type"], f["new"]["value_low"]) for f in flags] == [("new_figure", 800)]
+    with store.open_store(tmp_path / "pw.duckdb", read_only=True) as db:
+        (held,) = db.figures(below_confidence=0.7)
+    assert held["value_low"] == 9 and "held for review" in held["review_reason"] and "-99%" in held["review_reason"]

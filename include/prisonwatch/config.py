@@ -100,6 +100,10 @@ class FlagSettings:
     # share of the previous stock, or by this many people, before it is flagged as not adding up
     stock_tolerance: float = 0.1
     stock_tolerance_people: int = 10
+    # a source's stock or running total that moves by at least this share within window_days, unexplained, from a
+    # figure whose confidence is below implausible_confidence, is held for review instead of flagged
+    implausible_change: float = 0.5
+    implausible_confidence: float = 0.9
 
 
 @dataclass

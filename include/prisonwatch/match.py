@@ -75,6 +75,7 @@ class Claim:
     vague: bool = False
     value_text: str = ""
     position: int = 0  # offset in the article text: orders figures of one article
+    confidence: float = 1.0
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Claim:
@@ -95,6 +96,7 @@ class Claim:
             vague=bool(data.get("vague")),
             value_text=data.get("value_text") or "",
             position=int(data.get("position") or data.get("start") or data.get("start_pos") or 0),
+            confidence=float(data.get("confidence", 1.0) if data.get("confidence") is not None else 1.0),
         )
 
     @property
@@ -420,6 +422,11 @@ def decide(
             continue
         if seen or near_duplicate:
             continue
+        check = stock_check(claim, previous, (flows or {}).get(claim.figure_id, {}), settings) if previous else None
+        held = implausible(claim, previous, check, settings) if previous else None
+        if held:
+            actions.append({"action": "hold", "figure_id": claim.figure_id, "reason": held})
+            continue
         if previous is not None and revised_down(claim, previous, settings):
             flag_type, severity, reason = "revised_down", "medium", revised_down_reason(claim, previous)
             key = revised_down_key(claim)
@@ -429,7 +436,6 @@ def decide(
         state = _raise(actions, flags_state, flag_type, key, claim, (claim.source, claim.source), [claim.claim_key],
                        severity, reason, [previous] if previous else [])  # fmt: skip
         by_key[key] = state
-        check = stock_check(claim, previous, (flows or {}).get(claim.figure_id, {}), settings) if previous else None
         if check is not None and not check.adds_up:
             stock_key = key.replace("new_figure|", "stock_mismatch|", 1)
             _raise(actions, flags_state, "stock_mismatch", stock_key, claim, (claim.source, claim.source),
@@ -629,6 +635,26 @@ def stock_check(
     expected = _mid(previous) - (released or 0) + (arrested or 0)
     tolerance = max(settings.stock_tolerance_people, settings.stock_tolerance * _mid(previous))
     return StockCheck(previous, released, arrested, expected, _mid(claim) - expected, tolerance)
+
+
+def implausible(claim: Claim, previous: Claim, check: StockCheck | None, settings: FlagSettings) -> str:
+    """Why a figure is held for review instead of flagged: its source's count moved far beyond anything it reported in
+    between, within the window, and the sentence it comes from is not sure enough to stand on alone; else ''."""
+    if claim.scope_kind == "event" or previous.as_of is None or claim.as_of is None:
+        return ""
+    if (
+        claim.as_of - previous.as_of
+    ).days > settings.window_days or claim.confidence >= settings.implausible_confidence:
+        return ""
+    before = max(_mid(previous), 1.0)
+    change = (_mid(claim) - before) / before
+    if abs(change) < settings.implausible_change or (check is not None and check.adds_up):
+        return ""
+    return (
+        f"{source_label(claim.source)}: {value_phrase(claim)} {metric_words(claim.metric)} ({_date(claim)}) is "
+        f"{change:+.0%} from {value_phrase(previous)} ({_date(previous)}) with nothing reported in between to "
+        f"explain it, from one sentence of confidence {claim.confidence:.0%}: held for review"
+    )
 
 
 def stock_reason(claim: Claim, check: StockCheck) -> str:

@@ -289,7 +289,8 @@ FROM flag_evidence e JOIN v_figures v ON v.id = e.figure_id
 
 # Figures held for review (confidence below flags.min_confidence), newest first, as FigureEvidence.
 _REVIEW_SQL = (
-    f"SELECT {_EVIDENCE_COLUMNS} FROM v_figures v WHERE NOT v.vague AND v.confidence < ? AND v.review_verdict IS NULL "
+    f"SELECT {_EVIDENCE_COLUMNS} FROM v_figures v WHERE NOT v.vague "
+    "AND (v.confidence < ? OR v.review_reason IS NOT NULL) AND v.review_verdict IS NULL "
 )
 REVIEW_VERDICTS = ("right", "wrong")
 REVIEW_SHOWN = 20  # a report lists at most this many figures held for review (the count shows them all)
@@ -422,7 +423,7 @@ class Store:
         ``below_confidence``, only the figures held for review (confidence below it)."""
         where, params = ["TRUE"], []
         if below_confidence is not None:
-            where.append("confidence < ? AND review_verdict IS NULL AND NOT vague")
+            where.append("(confidence < ? OR review_reason IS NOT NULL) AND review_verdict IS NULL AND NOT vague")
             params.append(below_confidence)
         if metric:
             where.append("metric = ?")
@@ -433,7 +434,7 @@ class Store:
         return self._rows(
             "SELECT id AS figure_id, metric, value_low, value_high, qualifier, value_text, vague, source, "
             "source_text, scope, scope_kind, as_of, sentence, article_url, article_title, outlet, language, "
-            "published, from_near_duplicate, confidence, source_confidence, evidence "
+            "published, from_near_duplicate, confidence, source_confidence, evidence, review_reason "
             f"FROM v_figures WHERE {' AND '.join(where)} "
             "ORDER BY as_of NULLS LAST, article_url, start_pos",
             params,
@@ -888,7 +889,8 @@ class Store:
                 flows=self._flows(own, own_history, earlier, cfg),
             )
         plan["actions"] = actions
-        plan["values"] = self._source_value_rows(list(claims.values()))
+        held = {a["figure_id"] for a in actions if a["action"] == "hold"}  # a held figure is no value of its source
+        plan["values"] = self._source_value_rows([c for fid, c in claims.items() if fid not in held])
         plan["held_values"] = {
             (c.metric, c.source, c.scope_kind, c.value_low, c.value_high): history[fid]["held"]
             for fid, c in claims.items()
@@ -981,6 +983,10 @@ class Store:
         """Write the flag decisions: new flags in one insert, changes to stored flags in one update,
         evidence in one insert. A flag raised and then moved or extended in the same batch is stored as
         it ends up."""
+        holds = [a for a in actions if a["action"] == "hold"]
+        for hold in holds:  # the batch's own figures, written just before
+            self.con.execute("UPDATE figures SET review_reason = ? WHERE id = ?", [hold["reason"], hold["figure_id"]])
+        actions = [a for a in actions if a["action"] != "hold"]
         raised: dict[str, dict[str, Any]] = {}
         changed: dict[str, dict[str, Any]] = {}  # stored flags: new values, moved?, corroborating articles
         evidence: list[dict[str, Any]] = []
@@ -1391,7 +1397,8 @@ class Store:
         counts = self.con.execute(
             "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM figures), "
             "(SELECT count(*) FROM flags WHERE status = 'open'), "
-            "(SELECT count(*) FROM figures WHERE NOT vague AND confidence < ? AND review_verdict IS NULL)",
+            "(SELECT count(*) FROM figures WHERE NOT vague AND (confidence < ? OR review_reason IS NOT NULL) "
+            "AND review_verdict IS NULL)",
             [self.flag_settings.min_confidence],
         ).fetchall()[0]
         review = self._rows(

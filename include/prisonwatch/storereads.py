@@ -34,7 +34,8 @@ SELECT id, article_id, metric, scope_kind, source, value_low, value_high, qualif
        date_diff('day', DATE '0001-01-01', as_of) + 1 AS day
 FROM figures
 WHERE as_of BETWEEN $first AND $last AND NOT vague AND metric IN ({metrics}) AND scope_kind IN ({kinds})
-  AND (confidence >= $min_confidence OR review_verdict = 'right') AND review_verdict IS DISTINCT FROM 'wrong'
+  AND (review_verdict = 'right' OR (confidence >= $min_confidence AND review_reason IS NULL))
+  AND review_verdict IS DISTINCT FROM 'wrong'
 """
 
 
@@ -303,7 +304,8 @@ def source_flows(
     rows = con.execute(
         "SELECT min(id), metric, value_low, value_high, qualifier, source, scope_kind, as_of, scope FROM figures "
         f"WHERE metric IN ('released', 'arrested') AND source IN ({', '.join('?' * len(sources))}) "
-        "AND as_of BETWEEN ? AND ? AND NOT vague AND (confidence >= ? OR review_verdict = 'right') "
+        "AND as_of BETWEEN ? AND ? AND NOT vague AND (review_verdict = 'right' OR (confidence >= ? "
+        "AND review_reason IS NULL)) "
         "AND review_verdict IS DISTINCT FROM 'wrong' GROUP BY ALL",
         [*sources, first, max(c.as_of for c, _ in asked), min_confidence],
     ).fetchall()

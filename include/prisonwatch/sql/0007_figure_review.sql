@@ -4,3 +4,6 @@
 ALTER TABLE figures ADD COLUMN review_verdict VARCHAR DEFAULT NULL;
 ALTER TABLE figures ADD COLUMN review_note VARCHAR DEFAULT NULL;
 ALTER TABLE figures ADD COLUMN reviewed_at VARCHAR DEFAULT NULL;
+-- Why a figure was held for review although its confidence passed: a change far beyond anything its source
+-- reported in between ('9 still held' a week after '800'), stated by one less than sure sentence.
+ALTER TABLE figures ADD COLUMN review_reason VARCHAR DEFAULT NULL;
