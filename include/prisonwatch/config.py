@@ -141,6 +141,8 @@ class Settings:
     store: StoreSettings = field(default_factory=StoreSettings)
     report: ReportSettings = field(default_factory=ReportSettings)
     lexicon: LexiconSettings = field(default_factory=LexiconSettings)
+    # claimant sources beyond the built-in ones: key -> label (their names go in lexicon)
+    sources: dict[str, str] = field(default_factory=dict)
     home: str = ""
 
     # ------------------------------------------------------------------ paths
@@ -269,8 +271,12 @@ def _validate(settings: Settings) -> None:
         raise ConfigError("flags.near_duplicate_threshold: must be in (0, 1]")
     if not 0 < settings.flags.near_duplicate_title_threshold <= 1:
         raise ConfigError("flags.near_duplicate_title_threshold: must be in (0, 1]")
-    from prisonwatch.models import SOURCES
+    from prisonwatch.vocab import SOURCES, register_sources
 
+    try:
+        register_sources(settings.sources)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from exc
     for section in ("people", "organisations"):
         for name, source in getattr(settings.lexicon, section).items():
             if source not in SOURCES:

@@ -267,7 +267,7 @@ def metric_words(metric: str) -> str:
 
 
 def source_label(source: str) -> str:
-    return SOURCE_LABELS.get(source, source.replace("_", " ").title())
+    return SOURCE_LABELS.get(source) or vocab.SOURCE_LABELS.get(source) or source.replace("_", " ").title()
 
 
 def _date(claim: Claim) -> str:

@@ -148,6 +148,7 @@ LABELS: dict[str, Any] = {
 def resolve_labels(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     """The default labels with ``overrides`` applied; nested dicts (sources, metrics, ...) merge key by key."""
     labels = {k: dict(v) if isinstance(v, dict) else v for k, v in LABELS.items()}
+    labels["sources"] = {**vocab.SOURCE_LABELS, **labels["sources"]}  # with the sources the settings added
     for key, value in (overrides or {}).items():
         if isinstance(value, dict) and isinstance(labels.get(key), dict):
             labels[key].update(value)

@@ -5,6 +5,8 @@ Every stage names these by key; labels for people live here too, so a source or 
 
 from __future__ import annotations
 
+import re
+
 METRIC_LABELS: dict[str, str] = {
     "released": "Released",
     "still_detained": "Still detained",
@@ -40,7 +42,24 @@ SOURCE_LABELS: dict[str, str] = {
     "us_government": "US government",
     "unattributed": "Unattributed",
 }
-SOURCES: tuple[str, ...] = tuple(SOURCE_LABELS)
+# A list, not a tuple: sources added by the settings file (``sources:``) join it in place, so every module that
+# imported it sees them.
+SOURCES: list[str] = list(SOURCE_LABELS)
+_SOURCE_KEY = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
+
+
+def register_sources(labels: dict[str, str]) -> None:
+    """Add claimant sources (key → label) to the registry: what the settings file's ``sources:`` section does."""
+    for key, label in labels.items():
+        if not _SOURCE_KEY.match(key):
+            raise ValueError(f"sources.{key}: a source key is lower case letters, digits and _, 2-40 long")
+        if not str(label).strip():
+            raise ValueError(f"sources.{key}: give the label readers see")
+        SOURCE_LABELS[key] = str(label).strip()
+        if key not in SOURCES:
+            SOURCES.append(key)
+
+
 # Organisations that 'la organización', 'the group' or 'a entidade' can refer back to.
 ORG_SOURCES = frozenset({"foro_penal", "jep", "provea", "clippve", "ngo", "un"})
 # Organisations with a proper name: a mention of one is more specific than 'NGOs'.
