@@ -173,3 +173,17 @@ def test_an_analysis_bug_on_one_article_is_recorded_and_the_others_go_on(demo_si
     assert error.error_class == "ValueError" and error.url.endswith("assembly-900-released.html")
     (article,) = pipeline.staged_articles(settings, "run-bug")
     assert "foro-penal" in article.url
+
+
+def test_articles_are_matched_in_publication_order_across_time_zones() -> None:
+    from prisonwatch.pipeline import publication_order
+
+    stamps = [
+        ("2026-01-14T15:05:00-03:00", "https://b.example/1"),  # 18:05 UTC
+        ("2026-01-14T17:00:00+00:00", "https://a.example/2"),
+        (None, "https://c.example/3"),
+        ("2026-01-14T17:00:00Z", "https://a.example/1"),
+    ]
+    ordered = sorted(stamps, key=lambda s: publication_order(*s))
+    assert [u for _p, u in ordered] == ["https://a.example/1", "https://a.example/2", "https://b.example/1",
+                                        "https://c.example/3"]  # fmt: skip

@@ -357,6 +357,20 @@ def poll_errors(polls: list[PollResult]) -> list[FetchErrorRecord]:
     ]
 
 
+def publication_order(published: str | None, url: str) -> tuple[str, str]:
+    """Sort key: the publication time in UTC (offsets differ between outlets), then the URL, so every run matches
+    the same articles in the same order; an article without a date goes last."""
+    if not published:
+        return ("9999", url)
+    try:
+        moment = datetime.fromisoformat(published.replace("Z", "+00:00"))
+    except ValueError:
+        return (published, url)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return (moment.isoformat(), url)
+
+
 def store_and_match_db(settings: Settings, run_id: str, expected_feeds: list[str] | None = None) -> dict[str, Any]:
     """Store the run's articles and figures, match them and raise flags: one transaction.
 
@@ -386,7 +400,7 @@ def store_and_match_db(settings: Settings, run_id: str, expected_feeds: list[str
         for row in _read_jsonl(folder / FIGURES_FILE)
     }
     pairs = [(a, figures_by_url.get(a.canonical_url, [])) for a in staged_articles(settings, run_id)]
-    pairs.sort(key=lambda pair: pair[0].published or "")  # publication order
+    pairs.sort(key=lambda pair: publication_order(pair[0].published, pair[0].canonical_url))
     errors = poll_errors(polls) + staged_errors(settings, run_id)
     with store.open_store(settings.db_path) as db:
         # Analysts' decisions made in the Flags view while the store was busy are applied first, in order.
