@@ -56,6 +56,7 @@ class SentenceView:
     def __post_init__(self) -> None:
         self.tokens = [(m.start(), m.end()) for m in TOKEN_RE.finditer(self.folded)]
         self.starts = [t[0] for t in self.tokens]
+        self.cues = _SentenceCues(self.folded, self.pack)
         if self.article_cues is None:
             self.article_cues = article_cues(self.folded, self.pack)
             base = 0
@@ -64,8 +65,11 @@ class SentenceView:
         end = base + len(self.folded)
         for name, spans in self.article_cues.items():
             self.cues[name] = [(a - base, b - base) for a, b in spans if base <= a and b <= end]
-        self.according = self.cues.pop("according")
         self.article_cues = None
+
+    @property
+    def according(self) -> list[tuple[int, int]]:
+        return self.cues["according"]
 
     def token_at(self, position: int) -> int:
         """Index of the token that starts at or before a character position."""
@@ -85,11 +89,32 @@ class SentenceView:
         return "<s>" if index < 0 else "</s>"
 
 
+# The lexicon classes read in every sentence (the article's topic, the previous sentence's): matched once over the
+# article. The others are read only where a number or a claimant is, and matched there when first asked for.
+ARTICLE_CLASSES = (*METRIC_CUES, "breakdown", "other_event")
+
+
+class _SentenceCues(dict):
+    """A sentence's lexicon matches by class: the article-wide ones given, any other matched on first use."""
+
+    def __init__(self, folded: str, pack: LanguagePack) -> None:
+        super().__init__()
+        self._folded, self._pack = folded, pack
+
+    def __missing__(self, name: str) -> list[tuple[int, int]]:
+        pattern = self._pack.according_re if name == "according" else self._pack.cue_res[name]
+        spans = [(m.start(), m.end()) for m in pattern.finditer(self._folded)]
+        self[name] = spans
+        return spans
+
+    def items(self) -> list[tuple[str, list[tuple[int, int]]]]:  # type: ignore[override]
+        """Every lexicon class in registry order ('according' is read apart), matched now where it was not yet."""
+        return [(name, self[name]) for name in CUE_CLASSES]
+
+
 def article_cues(folded: str, pack: LanguagePack) -> dict[str, list[tuple[int, int]]]:
-    """Every lexicon class's matches in a (folded) text, and the 'according to' phrases."""
-    out = {name: [(m.start(), m.end()) for m in pack.cue_res[name].finditer(folded)] for name in CUE_CLASSES}
-    out["according"] = [(m.start(), m.end()) for m in pack.according_re.finditer(folded)]
-    return out
+    """The matches of the classes every sentence reads (:data:`ARTICLE_CLASSES`) in a (folded) text."""
+    return {name: [(m.start(), m.end()) for m in pack.cue_res[name].finditer(folded)] for name in ARTICLE_CLASSES}
 
 
 def _bucket(n: int) -> str:
