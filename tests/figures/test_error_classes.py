@@ -284,3 +284,23 @@ def test_people_still_to_be_freed_are_still_held(text: str, language: str) -> No
 def test_a_third_countrys_prison_is_not_this_story() -> None:
     text = "El Salvador entregó a 252 venezolanos que permanecían encerrados en el Cecot."
     assert scored(text, "es") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "value", "source"),
+    [
+        # a coordinated clause with its own subject has its own claimant
+        ("Foro Penal contabilizaba 344 excarcelados desde enero, y la Plataforma Unitaria llevó la cuenta a 351.",
+         "es", 351, "opposition"),
+        ("Foro Penal counted 344 releases since January, and the Unitary Platform put the tally at 351.", "en",
+         351, "opposition"),
+        # whoever a concession names ('pese a las promesas de las autoridades') claims nothing
+        ("Se hablaba de al menos 380 presos políticos en Tocuyito, pese a las promesas de las autoridades.", "es",
+         380, "unattributed"),
+    ],
+)  # fmt: skip
+def test_coordinated_clauses_and_concessions_keep_their_own_claimant(
+    text: str, language: str, value: int, source: str
+) -> None:
+    sources = {v: s for _m, v, s in scored(text, language)}
+    assert sources.get(value) == source, scored(text, language)

@@ -34,7 +34,7 @@ _RELATIVE_RE = re.compile(r"(?<!\w)(?:que|quienes|who|that|which|whom|os quais|a
 _NEGATED_RE = re.compile(r"(?<!\w)(?:no|not|nao|ni|nor)\s+(?:(?:l[oa]s|the|[oa]s|sus|their|seus|suas)\s+)?$")
 _CONTRAST_RE = re.compile(
     r"(?<!\w)(?:pero|but|mas|porem|however|sin embargo|no entanto|mientras|while|whereas|enquanto|aunque|although"
-    r"|embora)(?!\w)"
+    r"|embora|pese a|a pesar de|despite|in spite of|apesar de)(?!\w)"
 )
 
 

@@ -126,8 +126,13 @@ def split_sentences(paragraph: str) -> list[tuple[int, int]]:
     return trimmed
 
 
-# Hard clause boundaries: semicolons, colons, dashes used as breaks, parentheses.
-_HARD_BREAK_RE = re.compile(r";|:(?!\d)|\s[-–—]\s|[()]")
+# Hard clause boundaries: semicolons, colons, dashes used as breaks, parentheses, and a comma with a conjunction
+# that opens a clause with a new subject (', y la Plataforma Unitaria llevó la cuenta a 349', ', and the government').
+_HARD_BREAK_RE = re.compile(
+    r";|:(?!\d)|\s[-–—]\s|[()]"
+    r"|,\s+(?:y|e|and|pero|but|mas|mientras que|while|whereas|enquanto)\s+"
+    r"(?=(?:el|la|los|las|the|o|a|os|as)\s|[A-ZÁÉÍÓÚ])"
+)
 
 
 def clause_bounds(sentence: str, position: int) -> tuple[int, int]:
