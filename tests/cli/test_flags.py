@@ -114,3 +114,15 @@ def test_a_verdict_on_a_figure_held_for_review_takes_it_off_the_list(db_path: Pa
     assert json.loads(out) == []
     code, _, err = run(capsys, "review", "nope", "wrong", "--db", str(db_path))
     assert code == 1 and "figures --review" in err
+
+
+def test_flag_text_names_a_seed_article_as_the_seed_corpus() -> None:
+    from prisonwatch.cli.flags import flag_text
+
+    side = {"source": "government", "metric": "released", "value_low": 600, "value_text": "more than 600",
+            "sentence": "More than 600 have been released.", "article_title": "Chavismo announces an amnesty",
+            "article_url": "seed://001_40f95721a5dfc3b1.txt/", "outlet": "unknown (English translation)"}  # fmt: skip
+    flag = {"type": "new_figure", "metric": "released", "severity": "low", "status": "open", "id": "f_1",
+            "reason": "Government: more than 600 released", "new": side, "previous": []}  # fmt: skip
+    text = flag_text(flag)
+    assert "Chavismo announces an amnesty (Seed corpus)" in text and "seed://" not in text and "unknown" not in text

@@ -119,7 +119,11 @@ def _evidence_lines(label: str, evidence: dict[str, Any]) -> list[str]:
     lines = [f"  {label}: {source_label(evidence.get('source') or '')} ({who}): {metric} {value}, as of {as_of}"]
     lines.append(f"      \u201c{evidence.get('sentence', '')}\u201d")
     title = evidence.get("article_title") or ""
-    lines.append(f"      {title} <{evidence.get('article_url', '')}>".replace("       <", "      <"))
+    outlet, url = report.article_origin(
+        str(evidence.get("article_url") or ""), str(evidence.get("outlet") or ""), report.resolve_labels()
+    )
+    where = f"<{url}>" if url else f"({outlet})"
+    lines.append(f"      {title} {where}".replace("       <", "      <"))
     return lines
 
 
