@@ -304,3 +304,23 @@ def test_coordinated_clauses_and_concessions_keep_their_own_claimant(
 ) -> None:
     sources = {v: s for _m, v, s in scored(text, language)}
     assert sources.get(value) == source, scored(text, language)
+
+
+def test_a_headline_and_dek_that_the_body_states_again_are_not_figures_of_their_own() -> None:
+    page_text = (
+        "Venezuela frees 104 more political prisoners in one Sunday\n"
+        "NGOs count 258 releases since January 8; the opposition says 854 are still waiting\n"
+        "Venezuela saw another round of releases on Sunday: 104 political prisoners walked out of prisons, "
+        "according to Foro Penal.\n"
+        "With them, the group counts 258 people freed since January 8. The opposition says 854 people are still "
+        "to be freed."
+    )
+    found = scored(page_text, "en")
+    assert ("still_detained", 854, "opposition") in found
+    assert [v for _m, v, _s in found].count(854) == 1 and [v for _m, v, _s in found].count(104) == 1
+    sentences = {f.sentence for f in extract_figures(page_text, language="en")}
+    assert not any(s.startswith(("Venezuela frees", "NGOs count")) for s in sentences)
+
+
+def test_a_text_that_is_only_a_headline_keeps_its_figure() -> None:
+    assert scored("Venezuela Says It Has Freed 1,500 Prisoners", "en") == [("released", 1500, "government")]

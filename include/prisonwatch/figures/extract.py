@@ -211,7 +211,11 @@ def extract_figures(
     published_iso = published.isoformat() if isinstance(published, date) else (published or None)
     figures: list[Figure] = []
     seen: dict[tuple[str, int, int], int] = {}  # (metric, low, high) → index of its first figure
+    lead = lead_block(text)
+    body_values = {(c.candidate.value_low, c.candidate.value_high) for c in cases if c.view.paragraph not in lead}
     for case in cases:
+        if case.view.paragraph in lead and (case.candidate.value_low, case.candidate.value_high) in body_values:
+            continue  # a headline or a dek that the body states again: the body's sentence tells it in full
         probs = models.metric.probabilities(case.features)
         metric = max((m for m in probs if m != NONE), key=lambda m: probs[m])
         confidence = models.calibrated(probs[metric])
@@ -250,6 +254,20 @@ def _compared_with(case: NumberCase, figures: list[Figure]) -> Figure | None:
         return None
     same = [f for f in figures if f.sentence == view.text and f.value_low != cand.value_low]
     return same[-1] if same else None
+
+
+LEAD_LINES = 3  # a headline, a dek and a kicker at most
+
+
+def lead_block(text: str) -> set[int]:
+    """The paragraphs a page puts above the body: its first lines that end without a sentence's final mark
+    (a headline, a dek such as 'ONGs somam 258 libertações; governo fala em 626')."""
+    lead: set[int] = set()
+    for index, (start, end) in enumerate(split_paragraphs(text)[:LEAD_LINES]):
+        if re.search(r"[.!?…»”\"')]\s*$", text[start:end]):
+            break
+        lead.add(index)
+    return lead
 
 
 def _specificity(source: str) -> int:
