@@ -324,3 +324,17 @@ def test_a_headline_and_dek_that_the_body_states_again_are_not_figures_of_their_
 
 def test_a_text_that_is_only_a_headline_keeps_its_figure() -> None:
     assert scored("Venezuela Says It Has Freed 1,500 Prisoners", "en") == [("released", 1500, "government")]
+
+
+def test_summary_bullets_above_the_body_restate_it() -> None:
+    page_text = (
+        "Venezuela frees dozens more political prisoners\n"
+        "- 41 prisoners freed overnight, Foro Penal says.\n"
+        "- The government claims more than 700 releases.\n"
+        "At least 41 political prisoners were released overnight in Venezuela, Foro Penal said on Thursday, "
+        "bringing the number it has verified since January 8 to 403.\n"
+        "Interior Minister Diosdado Cabello said on Tuesday that more than 700 people had been freed."
+    )
+    figures = extract_figures(page_text, language="en")
+    assert {(f.value_low, f.source) for f in figures} >= {(41, "foro_penal"), (700, "government")}
+    assert not any(f.sentence.startswith("- ") for f in figures)

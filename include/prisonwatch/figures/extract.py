@@ -256,15 +256,17 @@ def _compared_with(case: NumberCase, figures: list[Figure]) -> Figure | None:
     return same[-1] if same else None
 
 
-LEAD_LINES = 3  # a headline, a dek and a kicker at most
+LEAD_LINES = 8  # a headline, a dek, a kicker and a few summary bullets at most
 
 
 def lead_block(text: str) -> set[int]:
-    """The paragraphs a page puts above the body: its first lines that end without a sentence's final mark
-    (a headline, a dek such as 'ONGs somam 258 libertações; governo fala em 626')."""
+    """The lines a page puts above the body: a headline, a dek ('ONGs somam 258 libertações; governo fala em 626'),
+    summary bullets ('- 41 freed overnight'). They are the first lines that end without a sentence's final mark or
+    are list items; the first sentence-ended paragraph that is no list item starts the body."""
     lead: set[int] = set()
     for index, (start, end) in enumerate(split_paragraphs(text)[:LEAD_LINES]):
-        if re.search(r"[.!?…»”\"')]\s*$", text[start:end]):
+        line = text[start:end]
+        if re.search(r"[.!?…»”\"')]\s*$", line) and not re.match(r"\s*[-•*·–]\s", line):
             break
         lead.add(index)
     return lead
