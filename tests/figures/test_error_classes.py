@@ -199,6 +199,8 @@ def test_a_difference_between_two_counts_is_not_a_count(text: str, language: str
         ("The authorities say they have freed 1,300 people, a number Provea rejects.", "en", 1300, "government"),
         # the state as the subject of a claim, as headlines write it
         ("Venezuela says it has freed 640 political prisoners", "en", 640, "government"),
+        # an official named by title alone
+        ("The interior minister said on Tuesday that more than 700 people had been freed.", "en", 700, "government"),
     ],
 )  # fmt: skip
 def test_the_claimant_of_a_contrasted_or_disputed_figure(text: str, language: str, value: int, source: str) -> None:

@@ -488,7 +488,7 @@ PACK = LanguagePack(
         r"the (?:rights )?groups": "orgs",
         r"both groups": "orgs",
         r"the ngos": "orgs",
-        r"the minister": "official",
+        r"the (?:\w+ )?minister": "official",
         r"the ministry": "official",
         r"the lawmaker": "official",
         r"the official": "official",
