@@ -58,3 +58,15 @@ def test_write_charts_names_files_after_metrics(tmp_path):
     paths = charts.write_charts(pngs, tmp_path / "charts")
     assert sorted(p.name for p in paths.values()) == sorted(f"{m}.png" for m in pngs)
     assert all(paths[m].read_bytes() == pngs[m] for m in pngs)
+
+
+def test_inline_svg_charts_keep_their_text_as_text_and_are_reproducible() -> None:
+    first = charts.timeline_svgs(_timeline())
+    assert set(first) == set(charts.timeline_charts(_timeline()))
+    for sizes in first.values():
+        assert set(sizes) == {"wide", "narrow"}
+        for size, svg in sizes.items():
+            assert svg.startswith(f'<svg class="chart-svg {size}" role="img"') and "<text" in svg
+            assert "<?xml" not in svg and "<script" not in svg and 'width="' not in svg.split(">", 1)[0]
+    assert charts.timeline_svgs(_timeline()) == first
+    assert charts.timeline_svgs([]) == {}

@@ -13,7 +13,6 @@ receipt lets the next call mark them without sending them again.
 
 from __future__ import annotations
 
-import base64
 import functools
 import html
 import json
@@ -612,11 +611,6 @@ def _template(name: str, fmt: str) -> jinja2.Template:
     if fmt not in _ENVIRONMENTS:
         _ENVIRONMENTS[fmt] = _environment(fmt)
     return _ENVIRONMENTS[fmt].get_template(name)
-
-
-def chart_data_uris(pngs: dict[str, bytes]) -> dict[str, str]:
-    """metric -> data: URI, so the HTML file needs no other file."""
-    return {m: "data:image/png;base64," + base64.b64encode(png).decode("ascii") for m, png in pngs.items()}
 
 
 def render_html(
