@@ -10,7 +10,7 @@ import pytest
 from prisonwatch import report, store, vocab
 from prisonwatch.analysis import analyse_article
 from prisonwatch.articles import article_from_text
-from prisonwatch.config import ConfigError, load_settings
+from prisonwatch.config import DEFAULT_CONFIG_PATH, ConfigError, load_settings
 
 ARTICLE = (
     "Las excarcelaciones de presos políticos en Venezuela avanzan a cuentagotas, denuncian sus familias.\n\n"
@@ -22,12 +22,11 @@ ARTICLE = (
 @pytest.fixture()
 def with_cepaz(tmp_path: Path):
     config = tmp_path / "config.yaml"
-    bundled = (Path(load_settings().home or ".") / "include" / "config" / "prisonwatch.yaml").read_text("utf-8")
-    config.write_text(bundled + "\nsources:\n  cepaz: Cepaz\n", encoding="utf-8")
-    text = config.read_text(encoding="utf-8").replace(
+    bundled = DEFAULT_CONFIG_PATH.read_text(encoding="utf-8")
+    with_names = bundled.replace(
         "  organisations:\n", "  organisations:\n    Centro de Justicia y Paz: cepaz\n    Cepaz: cepaz\n", 1
     )
-    config.write_text(text, encoding="utf-8")
+    config.write_text(with_names + "\nsources:\n  cepaz: Cepaz\n", encoding="utf-8")
     before = dict(vocab.SOURCE_LABELS), list(vocab.SOURCES)
     settings = load_settings(config)
     settings.store.db_path = str(tmp_path / "pw.duckdb")

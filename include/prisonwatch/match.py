@@ -16,9 +16,13 @@ Rules (every threshold comes from ``FlagSettings``):
   grow, so a cumulative count dated after another source's and larger than it is no contradiction
   while the growth it implies stays within ``cumulative_growth_per_day`` (302 released by 30 January
   and 344 by 2 February can both be true; 302 by 30 January and 900 by 1 February cannot).
-- A cumulative count from one source that falls below its own earlier count within ``window_days``
-  contradicts itself; one source's figures on different days are otherwise never set against each
-  other (a stock may change, a running total may grow: ``new_figure`` reports those changes).
+- One source's figures on different days never contradict each other. A stock may change (``new_figure``;
+  ``stock_mismatch`` when the releases and arrests the source reported in between do not explain it); a running
+  total from the same start that falls below the source's own earlier total is ``revised_down``.
+- A figure answers at most one disagreement: another figure of its own article first, else the most recent
+  earlier one. A count confined to a prison or a state is compared only with the same place's.
+- A far, unexplained change (``implausible_change``) from a figure below ``implausible_confidence`` is held for
+  review: no flag, and it never becomes the source's latest value.
 - ``unattributed`` figures contradict only named sources, and with low severity; two unattributed
   figures are never flagged (nobody to ask).
 - Two figures of one claimant in one article never contradict each other: an article that states a
@@ -230,14 +234,9 @@ def conflict(a: Claim, b: Claim, flags: FlagSettings) -> Conflict | None:
     if gap <= 0 or gap / larger < flags.min_relative_gap:
         return None
     if a.source == b.source and days > 0:
-        # one source's own figures on different days: a stock may change, a running total may only grow
-        if a.scope_kind != "cumulative" or a.source == "unattributed":
-            return None
-        earlier, later = (a, b) if a.as_of < b.as_of else (b, a)  # type: ignore[operator]
-        start_e, start_l = scope_start(earlier.scope), scope_start(later.scope)
-        if start_e and start_l and start_e != start_l:
-            return None
-        return None  # a running total that falls is a revised_down flag (see revised_down), not a contradiction
+        # one source's own figures on different days: a stock may change (new_figure, stock_mismatch); a running
+        # total that falls is revised_down. Neither contradicts.
+        return None
     if a.scope_kind == "cumulative" and days > 0:
         # A running total only grows: another source's later, larger total can be true beside an earlier
         # one when the growth it implies is plausible (flags.cumulative_growth_per_day).
@@ -416,16 +415,16 @@ def decide(
             info = history.get(claim.figure_id) or {}
             seen = bool(info.get("seen"))
             previous = info.get("previous")
-        held = by_key.get(key) or by_key.get(revised_down_key(claim))
-        if held is not None:
-            actions.append({"action": "corroborate", "flag_id": held.id, "figure_id": claim.figure_id})
+        known = by_key.get(key) or by_key.get(revised_down_key(claim))
+        if known is not None:
+            actions.append({"action": "corroborate", "flag_id": known.id, "figure_id": claim.figure_id})
             continue
         if seen or near_duplicate:
             continue
         check = stock_check(claim, previous, (flows or {}).get(claim.figure_id, {}), settings) if previous else None
-        held = implausible(claim, previous, check, settings) if previous else None
-        if held:
-            actions.append({"action": "hold", "figure_id": claim.figure_id, "reason": held})
+        hold_reason = implausible(claim, previous, check, settings) if previous else ""
+        if hold_reason:
+            actions.append({"action": "hold", "figure_id": claim.figure_id, "reason": hold_reason})
             continue
         if previous is not None and revised_down(claim, previous, settings):
             flag_type, severity, reason = "revised_down", "medium", revised_down_reason(claim, previous)
@@ -437,7 +436,7 @@ def decide(
                        severity, reason, [previous] if previous else [])  # fmt: skip
         by_key[key] = state
         if check is not None and not check.adds_up:
-            stock_key = key.replace("new_figure|", "stock_mismatch|", 1)
+            stock_key = new_figure_key(claim).replace("new_figure|", "stock_mismatch|", 1)
             _raise(actions, flags_state, "stock_mismatch", stock_key, claim, (claim.source, claim.source),
                    [claim.claim_key], "medium", stock_reason(claim, check), [previous])  # fmt: skip
 

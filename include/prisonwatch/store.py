@@ -213,6 +213,7 @@ _FIGURE_COLUMNS = (
     "confidence",
     "source_confidence",
     "evidence",
+    "review_reason",
 )
 _ARTICLE_COLUMNS = (
     "id",
@@ -288,10 +289,7 @@ FROM flag_evidence e JOIN v_figures v ON v.id = e.figure_id
 
 
 # Figures held for review (confidence below flags.min_confidence), newest first, as FigureEvidence.
-_REVIEW_SQL = (
-    f"SELECT {_EVIDENCE_COLUMNS} FROM v_figures v WHERE NOT v.vague "
-    "AND (v.confidence < ? OR v.review_reason IS NOT NULL) AND v.review_verdict IS NULL "
-)
+_REVIEW_SQL = f"SELECT {_EVIDENCE_COLUMNS} FROM v_figures v WHERE {storereads.held_for_review_sql('?', 'v')} "
 REVIEW_VERDICTS = ("right", "wrong")
 REVIEW_SHOWN = 20  # a report lists at most this many figures held for review (the count shows them all)
 
@@ -423,7 +421,7 @@ class Store:
         ``below_confidence``, only the figures held for review (confidence below it)."""
         where, params = ["TRUE"], []
         if below_confidence is not None:
-            where.append("(confidence < ? OR review_reason IS NOT NULL) AND review_verdict IS NULL AND NOT vague")
+            where.append(storereads.held_for_review_sql("?"))
             params.append(below_confidence)
         if metric:
             where.append("metric = ?")
@@ -889,7 +887,10 @@ class Store:
                 flows=self._flows(own, own_history, earlier, cfg),
             )
         plan["actions"] = actions
-        held = {a["figure_id"] for a in actions if a["action"] == "hold"}  # a held figure is no value of its source
+        held = {a["figure_id"]: a["reason"] for a in actions if a["action"] == "hold"}
+        for f in plan["figures"]:  # held for review: written with its reason, and no value of its source
+            if f["id"] in held:
+                f["review_reason"] = held[f["id"]]
         plan["values"] = self._source_value_rows([c for fid, c in claims.items() if fid not in held])
         plan["held_values"] = {
             (c.metric, c.source, c.scope_kind, c.value_low, c.value_high): history[fid]["held"]
@@ -983,10 +984,7 @@ class Store:
         """Write the flag decisions: new flags in one insert, changes to stored flags in one update,
         evidence in one insert. A flag raised and then moved or extended in the same batch is stored as
         it ends up."""
-        holds = [a for a in actions if a["action"] == "hold"]
-        for hold in holds:  # the batch's own figures, written just before
-            self.con.execute("UPDATE figures SET review_reason = ? WHERE id = ?", [hold["reason"], hold["figure_id"]])
-        actions = [a for a in actions if a["action"] != "hold"]
+        actions = [a for a in actions if a["action"] != "hold"]  # written with the figures (_match_figures)
         raised: dict[str, dict[str, Any]] = {}
         changed: dict[str, dict[str, Any]] = {}  # stored flags: new values, moved?, corroborating articles
         evidence: list[dict[str, Any]] = []
@@ -1299,6 +1297,11 @@ class Store:
             raise KeyError(f"no flag with id {flag_id!r}")
         return found[0]
 
+    def review_count(self) -> int:
+        """How many figures are held for review (the Flags view's heading)."""
+        sql = f"SELECT count(*) FROM figures WHERE {storereads.held_for_review_sql('?')}"
+        return int(self.con.execute(sql, [self.flag_settings.min_confidence]).fetchone()[0])
+
     def set_figure_verdict(self, figure_id: str, verdict: str, note: str = "") -> dict[str, Any]:
         """An analyst says a figure held for review is right (it joins later matching) or wrong (it never does)."""
         if verdict not in REVIEW_VERDICTS:
@@ -1397,8 +1400,7 @@ class Store:
         counts = self.con.execute(
             "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM figures), "
             "(SELECT count(*) FROM flags WHERE status = 'open'), "
-            "(SELECT count(*) FROM figures WHERE NOT vague AND (confidence < ? OR review_reason IS NOT NULL) "
-            "AND review_verdict IS NULL)",
+            f"(SELECT count(*) FROM figures WHERE {storereads.held_for_review_sql('?')})",
             [self.flag_settings.min_confidence],
         ).fetchall()[0]
         review = self._rows(

@@ -28,14 +28,34 @@ import pyarrow.compute as pc
 from prisonwatch import match, neardup
 from prisonwatch.config import ToleranceSettings
 
+
+# ---------------------------------------------------------------------- which stored figures count
+def matchable_sql(min_confidence: str, alias: str = "") -> str:
+    """The figures that raise and answer flags: sure enough and not held, or judged right by an analyst; never
+    one judged wrong. ``min_confidence`` is the placeholder of the threshold ('?', '$min_confidence')."""
+    a = f"{alias}." if alias else ""
+    return (
+        f"({a}review_verdict = 'right' OR ({a}confidence >= {min_confidence} AND {a}review_reason IS NULL)) "
+        f"AND {a}review_verdict IS DISTINCT FROM 'wrong'"
+    )
+
+
+def held_for_review_sql(min_confidence: str, alias: str = "") -> str:
+    """The figures waiting for an analyst: below the threshold or held for an implausible change, not judged yet."""
+    a = f"{alias}." if alias else ""
+    return (
+        f"NOT {a}vague AND ({a}confidence < {min_confidence} OR {a}review_reason IS NOT NULL) "
+        f"AND {a}review_verdict IS NULL"
+    )
+
+
 # ---------------------------------------------------------------------- stored figures to compare with
-_FIGURES_SQL = """
+_FIGURES_SQL = f"""
 SELECT id, article_id, metric, scope_kind, source, value_low, value_high, qualifier, scope, value_text, start_pos,
        date_diff('day', DATE '0001-01-01', as_of) + 1 AS day
 FROM figures
-WHERE as_of BETWEEN $first AND $last AND NOT vague AND metric IN ({metrics}) AND scope_kind IN ({kinds})
-  AND (review_verdict = 'right' OR (confidence >= $min_confidence AND review_reason IS NULL))
-  AND review_verdict IS DISTINCT FROM 'wrong'
+WHERE as_of BETWEEN $first AND $last AND NOT vague AND metric IN ({{metrics}}) AND scope_kind IN ({{kinds}})
+  AND {matchable_sql("$min_confidence")}
 """
 
 
@@ -304,9 +324,7 @@ def source_flows(
     rows = con.execute(
         "SELECT min(id), metric, value_low, value_high, qualifier, source, scope_kind, as_of, scope FROM figures "
         f"WHERE metric IN ('released', 'arrested') AND source IN ({', '.join('?' * len(sources))}) "
-        "AND as_of BETWEEN ? AND ? AND NOT vague AND (review_verdict = 'right' OR (confidence >= ? "
-        "AND review_reason IS NULL)) "
-        "AND review_verdict IS DISTINCT FROM 'wrong' GROUP BY ALL",
+        f"AND as_of BETWEEN ? AND ? AND NOT vague AND {matchable_sql('?')} GROUP BY ALL",
         [*sources, first, max(c.as_of for c, _ in asked), min_confidence],
     ).fetchall()
     flows = [match.Claim(str(r[0]), "", r[1], int(r[2]), int(r[3]), r[4] or "exact", r[5], r[6], r[7], r[8] or "")

@@ -665,7 +665,7 @@ def _flags_and_counts(db: store.Store, status: str | None, filters: dict[str, st
     counts = {
         "open": len(open_flags),
         **{t: sum(1 for f in open_flags if f.get("type") == t) for t in FLAG_TYPES},
-        "review": len(db.figures(below_confidence=db.flag_settings.min_confidence)),
+        "review": db.review_count(),
     }
     notice = report.run_notice(db.last_run(), _labels())
     if status == "open":

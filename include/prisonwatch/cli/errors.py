@@ -27,7 +27,7 @@ def explain(exc: BaseException) -> tuple[int, str]:
         return EXIT_ERROR, f"database error: {exc}"
     if isinstance(exc, duckdb.Error):
         text = str(exc).splitlines()[0]
-        if "not a valid DuckDB database" in text or "Invalid Input Error" in text or "is not a" in text:
+        if "not a valid DuckDB database" in text:
             return EXIT_ERROR, f"not a prisonwatch (DuckDB) database: {text}; give --db a database file"
         return EXIT_ERROR, f"database error: {text}"
     if isinstance(exc, ArticleSkipped):

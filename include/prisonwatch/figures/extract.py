@@ -26,6 +26,7 @@ from prisonwatch.figures.features import (
     article_cues,
     claimant_features,
     context_features,
+    is_compared,
     number_features,
 )
 from prisonwatch.figures.languages import LanguagePack, pack_for_text
@@ -250,7 +251,7 @@ def _compared_with(case: NumberCase, figures: list[Figure]) -> Figure | None:
     """The figure of the same sentence that this number is set beside ('muy por debajo de los 406', 'far below the
     400 officials cited', 'longe dos 900'), when a comparison phrase ends right before it."""
     view, cand = case.view, case.candidate
-    if not any(0 <= cand.start - b <= 2 for _a, b in view.cues["comparison"]):
+    if not is_compared(view, cand):
         return None
     same = [f for f in figures if f.sentence == view.text and f.value_low != cand.value_low]
     return same[-1] if same else None

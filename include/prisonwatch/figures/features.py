@@ -16,7 +16,7 @@ from prisonwatch.figures.languages import CUE_CLASSES, LanguagePack
 from prisonwatch.figures.numbers import Candidate
 from prisonwatch.figures.text import TOKEN_RE, clause_bounds
 
-__all__ = ["SentenceView", "number_features", "claimant_features", "context_features", "METRIC_CUES"]
+__all__ = ["SentenceView", "number_features", "claimant_features", "context_features", "is_compared", "METRIC_CUES"]
 
 METRIC_CUES = {"released": "released", "stock": "still_detained", "amnesty": "amnesty_granted",
                "arrested": "arrested", "measures": "under_court_measures"}  # fmt: skip
@@ -273,6 +273,11 @@ def _relative_clause_end(view: SentenceView, start: int) -> int:
     return ends[0] if ends else len(view.folded)
 
 
+def is_compared(view: SentenceView, cand: Candidate) -> bool:
+    """A comparison phrase ends right before the number ('muy por debajo de los 406', 'well below the 400')."""
+    return any(0 <= cand.start - b <= 2 for _a, b in view.cues["comparison"])
+
+
 def context_features(views: list[SentenceView], index: int) -> dict[str, float]:
     """Features of the whole article (which metrics it talks about) and of the sentence before this one."""
     f: dict[str, float] = {}
@@ -325,8 +330,7 @@ def claimant_features(view: SentenceView, cand: Candidate, mention: Mention | No
     if any(0 <= a - m_end <= 12 for a, b in view.cues["dispute"]):
         f["disputes"] = 1.0  # 'una cifra que Foro Penal cuestiona': the disputer is not the claimant
     # a number set against the subject's own ('no las 900', 'muy por debajo de las 410') is someone else's claim
-    contrasted = any(0 <= cand.start - b <= 2 for _a, b in view.cues["comparison"])
-    if contrasted or _NEGATED_RE.search(view.folded[max(0, cand.start - 14) : cand.start]):
+    if is_compared(view, cand) or _NEGATED_RE.search(view.folded[max(0, cand.start - 14) : cand.start]):
         f[f"negated:{side}"] = 1.0
         if side == "after" and dist <= 5:
             f["negated:after:near"] = 1.0
