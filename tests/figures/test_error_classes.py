@@ -152,6 +152,32 @@ def test_an_anaphor_refers_back_to_the_claimant_named_before(text: str, language
     assert scored(text, language) == [("released", 230, "foro_penal")]
 
 
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        (
+            "Provea contó 90 excarcelaciones. Los abogados de derechos humanos siguen los casos. Tras la visita, la ONG"
+            " denunció que 455 presos políticos permanecen en las cárceles.",
+            "es",
+        ),
+        (
+            "O Foro Penal confirmou 90 solturas. Advogados de direitos humanos acompanham os casos. Depois, a ONG"
+            " informou que 455 presos políticos continuam detidos.",
+            "pt",
+        ),
+    ],
+)
+def test_the_word_ngo_after_an_article_refers_back_to_the_ngo_named_before(text: str, language: str) -> None:
+    """'la ONG', 'a ONG' name no NGO of their own: they are the last one named, not NGOs in general."""
+    assert scored(text, language)[-1][2] in ("provea", "foro_penal")
+
+
+def test_the_word_ngo_with_no_ngo_named_before_is_ngos_in_general() -> None:
+    assert scored("Cerca de 400 personas siguen presas por razones políticas, indicó la ONG.", "es") == [
+        ("still_detained", 400, "ngo")
+    ]
+
+
 # ----------------------------------------------------------------------------- one claim, not people in prison
 def test_one_claim_stated_twice_in_an_article_is_one_figure() -> None:
     text = (

@@ -120,7 +120,8 @@ def _resolve_anaphors(text: str, folded: str, pack: LanguagePack, mentions: list
     kinds = list(pack.anaphors.values())
     for m in pack.anaphors_re.finditer(folded):
         kind = kinds[int(m.lastgroup[1:])]
-        if any(o.start <= m.start() < o.end or m.start() <= o.start < m.end() for o in mentions):
+        inside = [o for o in mentions if o.start <= m.start() < o.end or m.start() <= o.start < m.end()]
+        if any(not _common_noun(o) for o in inside):
             continue  # part of a name: 'el Foro Penal', 'la ONG Provea'
         following = folded[m.end() : m.end() + 40]
         if any(x.start >= m.end() and x.start - m.end() <= 3 for x in mentions) and not following.startswith(","):
@@ -131,11 +132,20 @@ def _resolve_anaphors(text: str, folded: str, pack: LanguagePack, mentions: list
         if head_of and any(x.start == m.end() + head_of.end() for x in mentions):
             continue  # 'el presidente de Foro Penal', 'o presidente da ONG Foro Penal': the name is the claimant
         target = _antecedent([x for x in mentions if x.end <= m.start()], kind)
+        if inside and (target is None or target.source not in NAMED_ORG_SOURCES):
+            continue  # 'indicó la ONG' with no NGO named before: the generic mention stands
+        if inside:  # 'la ONG' after 'Foro Penal': the noun refers back, it does not name an NGO of its own
+            mentions = [o for o in mentions if o not in inside]
         if target is not None:
             anaphors.append(
                 Mention(m.start(), m.end(), target.source, text[m.start() : m.end()], "anaphor", target.named)
             )
     return sorted(mentions + anaphors, key=lambda m: m.start)
+
+
+def _common_noun(mention: Mention) -> bool:
+    """'ONG', 'NGOs': configured as organisations of no particular name, so an article before one refers back."""
+    return mention.source == "ngo" and mention.kind == "org" and len(mention.text.rstrip("sS")) <= 4
 
 
 def _antecedent(before: list[Mention], kind: str) -> Mention | None:
