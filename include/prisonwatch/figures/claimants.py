@@ -132,9 +132,9 @@ def _resolve_anaphors(text: str, folded: str, pack: LanguagePack, mentions: list
         if head_of and any(x.start == m.end() + head_of.end() for x in mentions):
             continue  # 'el presidente de Foro Penal', 'o presidente da ONG Foro Penal': the name is the claimant
         target = _antecedent([x for x in mentions if x.end <= m.start()], kind)
-        if inside and (target is None or target.source not in NAMED_ORG_SOURCES):
-            continue  # 'indicó la ONG' with no NGO named before: the generic mention stands
-        if inside:  # 'la ONG' after 'Foro Penal': the noun refers back, it does not name an NGO of its own
+        if inside:  # 'la ONG' after 'Foro Penal' refers back; with no NGO named before, the generic mention stands
+            if target is None or target.source not in NAMED_ORG_SOURCES:
+                continue
             mentions = [o for o in mentions if o not in inside]
         if target is not None:
             anaphors.append(
