@@ -89,6 +89,34 @@ def test_the_metric_follows_the_verb_and_the_head_noun(text: str, language: str,
     assert [(m, v) for m, v, _s in scored(text, language)] == [(metric, value)]
 
 
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        # the metric noun right after one number names that number, not the next one of the sentence
+        (
+            "El Foro Penal ha contado 150 excarcelaciones y mantiene en su lista a 640 presos políticos.",
+            "es",
+            [("released", 150), ("still_detained", 640)],
+        ),
+        (
+            "O Foro Penal confirmou 120 solturas e mantém em sua lista 690 presos políticos.",
+            "pt",
+            [("released", 120), ("still_detained", 690)],
+        ),
+        # 'of those freed' describes the set; the verb after it says what is counted
+        ("Nearly 90 of those freed in January remain under court orders, Provea said.", "en",
+         [("under_court_measures", 90)]),
+        # 'another' is a continuation only right before a number ('another 17'), not before a claimant
+        ("Provea, another rights group, puts the number of people under court orders at about 400.", "en",
+         [("under_court_measures", 400)]),
+    ],
+)  # fmt: skip
+def test_each_number_takes_the_metric_of_its_own_clause(
+    text: str, language: str, expected: list[tuple[str, int]]
+) -> None:
+    assert [(m, v) for m, v, _s in scored(text, language)] == expected
+
+
 # ----------------------------------------------------------------------------- breakdowns and vague quantities
 @pytest.mark.parametrize(
     ("text", "language", "kept"),

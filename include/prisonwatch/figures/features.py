@@ -29,7 +29,12 @@ _NOT_METRIC_CUES = (
     "tally",
     "comparison",
 )  # read by their own features only
-_RELATIVE_RE = re.compile(r"(?<!\w)(?:que|quienes|who|that|which|whom|os quais|as quais|los cuales|las cuales)(?!\w)")
+# read only right before the number: 'otros 17', 'another 17', not 'another monitoring group … 9,000'
+_ADJACENT_CUES = ("again",)
+# a relative clause, or a partitive that describes the set ('205 of those let out … remained'): the verb after it tells
+_RELATIVE_RE = re.compile(
+    r"(?<!\w)(?:que|quienes|who|that|which|whom|os quais|as quais|los cuales|las cuales|of those|among those)(?!\w)"
+)
 # 'no las 900 que dice el Gobierno', 'not the 900 the government claims': the number is someone else's claim
 _NEGATED_RE = re.compile(r"(?<!\w)(?:no|not|nao|ni|nor)\s+(?:(?:l[oa]s|the|[oa]s|sus|their|seus|suas)\s+)?$")
 _CONTRAST_RE = re.compile(
@@ -185,11 +190,19 @@ def number_features(
             if b <= cand.start:
                 dist = first - view.token_at(max(a, b - 1))
                 side = "L" if same_clause and dist <= 8 else "LL"
+                if side == "L" and _heads_other(view, a, cand, others):
+                    side = "O"  # '302 excarcelaciones y … 711 presos': the cue is the earlier number's noun
+                if cue_name in _ADJACENT_CUES and (dist > 2 or side != "L"):
+                    continue
+            elif cue_name in _ADJACENT_CUES:
+                continue
             elif a >= cand.end:
                 dist = view.token_at(a) - last
                 if dist <= 3 and same_clause:
                     f[f"H:{name}"] = 1.0
                 side = "R" if same_clause and dist <= 6 else "RR"
+                if side == "R" and _heads_other(view, a, cand, others):
+                    side = "O"  # '711 presos y 302 excarcelaciones': the later number's noun
                 if relative_at is not None and a > relative_at and same_clause:
                     # 'N personas que estaban presas han salido': the relative clause describes, the verb after it tells
                     side = "Rrel" if a < relative_end else "Rmain"
@@ -199,7 +212,7 @@ def number_features(
                     f[f"L:{name}"] = f[f"H:{name}"] = 1.0
             f[f"{side}:{name}"] = 1.0
             f[f"S:{name}"] = 1.0
-            if name in METRIC_CUES and same_clause and (name not in nearest or dist < nearest[name][0]):
+            if name in METRIC_CUES and same_clause and side != "O" and (name not in nearest or dist < nearest[name][0]):
                 nearest[name] = (dist, side)
     if nearest:
         best = min(nearest.items(), key=lambda kv: kv[1][0])
@@ -262,6 +275,18 @@ def number_features(
     if context:
         f.update(context)
     return f
+
+
+def _heads_other(view: SentenceView, cue_start: int, cand: Candidate, others: list[Candidate]) -> bool:
+    """A cue right after another number of the sentence ('302 excarcelaciones') names that number, not this one."""
+    cue_token = view.token_at(cue_start)
+    return any(
+        other is not cand
+        and other.end <= cue_start
+        and (other.end <= cand.start or cand.end <= other.start)
+        and 0 < cue_token - view.token_at(max(other.number_start, other.end - 1)) <= 3
+        for other in others
+    )
 
 
 def _relative_clause_end(view: SentenceView, start: int) -> int:

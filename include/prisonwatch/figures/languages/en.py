@@ -136,6 +136,9 @@ PACK = LanguagePack(
             r"alternative measures?",
             r"travel bans?",
             r"under (?:judicial )?measures",
+            r"court[- ]ordered",
+            r"court orders?",
+            r"(?:court|judicial) (?:supervision|control)",
         ),
         "prisoner": (r"political prisoners?", r"prisoners?", r"detainees?", r"inmates?", r"captives?", r"dissidents?"),
         "people": (
