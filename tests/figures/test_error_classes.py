@@ -210,6 +210,11 @@ def test_the_word_ngo_with_no_ngo_named_before_is_ngos_in_general() -> None:
     ]
 
 
+def test_a_claimant_inside_a_compound_word_is_a_modifier_not_a_claimant() -> None:
+    text = "Nearly 100 prisoners were released on Sunday, most of them jailed after anti-government protests."
+    assert scored(text, "en") == [("released", 100, "unattributed")]
+
+
 # ----------------------------------------------------------------------------- one claim, not people in prison
 def test_one_claim_stated_twice_in_an_article_is_one_figure() -> None:
     text = (

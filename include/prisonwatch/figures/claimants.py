@@ -92,9 +92,20 @@ def article_mentions(
     outlets = [(m.start(), m.end()) for m in pack.outlet_re.finditer(folded)]
     mentions = [
         m for m in mentions
-        if not _after_outlet(folded, m, pack) and not any(a <= m.start < b or m.start <= a < m.end for a, b in outlets)
+        if not _after_outlet(folded, m, pack) and not _in_compound(folded, m)
+        and not any(a <= m.start < b or m.start <= a < m.end for a, b in outlets)
     ]  # fmt: skip
     return _resolve_anaphors(text, folded, pack, mentions)
+
+
+_COMPOUND_BEFORE_RE = re.compile(r"(?<!\w)(?:anti|pro)-$")
+
+
+def _in_compound(folded: str, mention: Mention) -> bool:
+    """'anti-government protests', 'pro-government media', 'government-run TV': a modifier, not a claimant."""
+    return bool(_COMPOUND_BEFORE_RE.search(folded[max(0, mention.start - 5) : mention.start])) or (
+        folded[mention.end : mention.end + 1] == "-" and folded[mention.end + 1 : mention.end + 2].isalpha()
+    )
 
 
 def _longest_first(mentions: list[Mention]) -> list[Mention]:
