@@ -16,7 +16,7 @@ COPY --chown=airflow:0 pyproject.toml README.md /opt/airflow/
 COPY --chown=airflow:0 include /opt/airflow/include
 COPY --chown=airflow:0 dags /opt/airflow/dags
 RUN pip install --no-cache-dir --no-deps -e /opt/airflow \
-    && python -c "import prisonwatch.pipeline, airflow.providers.celery.executors.celery_executor, \
+    && python -c "import prisonwatch.run.pipeline, airflow.providers.celery.executors.celery_executor, \
 airflow.providers.fab.auth_manager.fab_auth_manager, airflow.providers.smtp.hooks.smtp" \
     && mkdir -p /opt/airflow/data/staging /opt/airflow/reports /opt/airflow/plugins
 

@@ -56,15 +56,15 @@ run: airflow-init
 
 ## demo: the same DAG against a bundled offline news site served on 127.0.0.1
 demo: airflow-init
-	$(ONE_OFF) $(BIN)/python -m prisonwatch.demo
+	$(ONE_OFF) $(BIN)/python -m prisonwatch.run.demo
 
 ## airflow: Airflow locally (scheduler, DAG processor, triggerer, API on 127.0.0.1:8080); Ctrl-C stops it
 airflow: airflow-init
-	AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS=admin:admin $(BIN)/python -m prisonwatch.localairflow
+	AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS=admin:admin $(BIN)/python -m prisonwatch.run.localairflow
 
 ## airflow-stop: stop a `make airflow` running in another shell
 airflow-stop:
-	$(BIN)/python -m prisonwatch.localairflow --stop
+	$(BIN)/python -m prisonwatch.run.localairflow --stop
 
 ## smtp-connection: the Airflow connection reports are mailed through (SMTP_HOST, SMTP_PORT; SMTP_LOGIN, SMTP_PASSWORD, SMTP_TLS=0 optional)
 SMTP_PORT ?= 587
@@ -72,7 +72,7 @@ SMTP_TLS ?= 1
 smtp-connection: airflow-init
 	@test -n "$(SMTP_HOST)" || { echo "give SMTP_HOST=mail.example.org (and SMTP_PORT, SMTP_LOGIN, SMTP_PASSWORD, SMTP_TLS=0 for a plain server)"; exit 2; }
 	-@$(AIRFLOW) connections delete smtp_default > /dev/null 2>&1
-	$(AIRFLOW) connections add smtp_default --conn-json "$$($(BIN)/python -m prisonwatch.notify connection-json '$(SMTP_HOST)' '$(SMTP_PORT)' '$(SMTP_LOGIN)' '$(SMTP_PASSWORD)' '$(SMTP_TLS)')"
+	$(AIRFLOW) connections add smtp_default --conn-json "$$($(BIN)/python -m prisonwatch.report.notify connection-json '$(SMTP_HOST)' '$(SMTP_PORT)' '$(SMTP_LOGIN)' '$(SMTP_PASSWORD)' '$(SMTP_TLS)')"
 
 ## mail-test: send a report of the stored flags to TO=address through that connection
 mail-test: install

@@ -22,9 +22,9 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from prisonwatch import fetch
+from prisonwatch.collect import fetch
+from prisonwatch.collect.fetch import HostThrottle, HttpClient
 from prisonwatch.config import FetchSettings
-from prisonwatch.fetch import HostThrottle, HttpClient
 
 PAGE = ("<html><body>" + " ".join(random.Random(7).choice(["presos", "liberados", "news"]) for _ in range(5000)))[
     :46_000

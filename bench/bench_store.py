@@ -35,8 +35,9 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from prisonwatch import neardup, store
+from prisonwatch import store
 from prisonwatch.config import Settings
+from prisonwatch.matching import neardup
 from prisonwatch.models import SOURCES, Article, Figure
 
 METRICS = ["released", "still_detained", "amnesty_granted", "arrested", "under_court_measures", "other"]

@@ -7,7 +7,7 @@ government…'), hedges ('at least', 'más de') and dates; the values follow a s
 source-specific bias and a few outliers, as real coverage does. About one article in seven is about
 something else (oil, baseball, weather). Pages carry what real news pages carry around the story:
 a navigation menu, scripts, JSON-LD, a related-articles box, a most-read list, a newsletter box and
-a footer. Links use ``{{BASE_URL}}``, which ``prisonwatch.demo.serve_site`` replaces when serving.
+a footer. Links use ``{{BASE_URL}}``, which ``prisonwatch.run.demo.serve_site`` replaces when serving.
 
     .venv/bin/python bench/corpus.py OUT_DIR [--articles 200] [--feeds 20] [--seed 7]
 """

@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from prisonwatch import articles
+from prisonwatch.collect import articles
 
 PEER = Path(__file__).resolve().parents[1] / ".." / "shared" / "peer" / "html"
 

@@ -58,11 +58,11 @@ HEAVY_MODULES = (
     "feedparser",
     "lxml",
     "httpx",
-    "prisonwatch.pipeline",
+    "prisonwatch.run.pipeline",
     "prisonwatch.store",
-    "prisonwatch.articles",
+    "prisonwatch.collect.articles",
     "prisonwatch.figures",
-    "prisonwatch.tasks",
+    "prisonwatch.run.tasks",
 )
 
 
@@ -151,7 +151,7 @@ def machine() -> dict[str, Any]:
 def site_handler(site_dir: Path) -> type:
     """demo's site handler (``{{BASE_URL}}`` substitution, ETag/304) with a switch for conditional GETs
     and a request log; the class attributes are per server."""
-    from prisonwatch.demo import _SiteHandler
+    from prisonwatch.run.demo import _SiteHandler
 
     class Handler(_SiteHandler):
         conditional = True
@@ -264,7 +264,7 @@ STEPS = ("plan_polls", "poll_feeds", "select_new", "fetch_articles", "extract_fi
 
 def worker_cpu_seconds() -> float:
     """CPU seconds used so far by the current extraction worker (0 when there is none)."""
-    from prisonwatch import articles
+    from prisonwatch.collect import articles
 
     pid = articles._WORKER.pid
     try:
@@ -276,7 +276,7 @@ def worker_cpu_seconds() -> float:
 
 def run_steps(settings: Any, run_id: str) -> tuple[dict[str, float], dict[str, Any]]:
     """The monitoring run as ``pipeline.run_once`` does it (without the report), each step timed."""
-    from prisonwatch import pipeline
+    from prisonwatch.run import pipeline
 
     times: dict[str, float] = {}
     times["plan_polls"], plans = timed(lambda: pipeline.plan_polls_db(settings))
@@ -300,8 +300,9 @@ def seeded_db(bench: Bench) -> Path:
     """A database holding only the seed corpus, copied for each run so every run starts alike."""
     path = bench.workdir / "seeded.duckdb"
     if not path.exists():
-        from prisonwatch import seed, store
+        from prisonwatch import store
         from prisonwatch.config import Settings
+        from prisonwatch.run import seed
 
         with store.open_store(path) as db:
             seed.load_seed_corpus(db, Settings())
@@ -368,7 +369,7 @@ def section_pages(bench: Bench) -> None:
     import lxml.html
     import trafilatura
 
-    from prisonwatch import articles
+    from prisonwatch.collect import articles
 
     site_dir = site(bench, 60 if bench.quick else 200)
     manifest = json.loads((site_dir / "manifest.json").read_text(encoding="utf-8"))
@@ -425,7 +426,7 @@ def section_pages(bench: Bench) -> None:
 def section_pipeline(bench: Bench) -> None:
     import trafilatura
 
-    from prisonwatch import articles
+    from prisonwatch.collect import articles
 
     n = 60 if bench.quick else 200
     repeats = 2 if bench.quick else 3
@@ -782,7 +783,8 @@ def section_dagparse(bench: Bench) -> None:
 MEMORY_CHILD = r"""
 import json, resource, sys
 from pathlib import Path
-from prisonwatch import articles, pipeline
+from prisonwatch.collect import articles
+from prisonwatch.run import pipeline
 from prisonwatch.config import load_settings
 settings = load_settings(sys.argv[1], env={"PRISONWATCH_HOME": sys.argv[2]})
 summary = pipeline.run_once(settings, "bench_memory")

@@ -18,10 +18,11 @@ import re
 import tempfile
 from pathlib import Path
 
-from prisonwatch import seed, store
-from prisonwatch.articles import article_from_text
+from prisonwatch import store
+from prisonwatch.collect.articles import article_from_text
 from prisonwatch.config import SEED_CORPUS_DIR, load_settings
 from prisonwatch.figures import extract_figures
+from prisonwatch.run import seed
 
 BATCH = 25
 

@@ -15,7 +15,7 @@ feed health, written under `reports/` and sent to the configured recipients. Ski
 
 
 def _on_failure(context):
-    from prisonwatch.notify import notify_task_failure
+    from prisonwatch.report.notify import notify_task_failure
 
     notify_task_failure(context)
 
@@ -40,7 +40,7 @@ def prisonwatch_digest():
     @task(pool="duckdb")
     def publish_digest() -> dict:
         """Write and send the daily digest."""
-        from prisonwatch.tasks import publish_digest
+        from prisonwatch.run.tasks import publish_digest
 
         return publish_digest()
 

@@ -33,13 +33,13 @@ DEADLINE = (
     else DeadlineAlert(
         reference=DeadlineReference.DAGRUN_QUEUED_AT,
         interval=timedelta(minutes=25),
-        callback=AsyncCallback("prisonwatch.alerts.monitor_run_overdue"),
+        callback=AsyncCallback("prisonwatch.report.alerts.monitor_run_overdue"),
     )
 )
 
 
 def _on_failure(context):
-    from prisonwatch.notify import notify_task_failure
+    from prisonwatch.report.notify import notify_task_failure
 
     notify_task_failure(context)
 
@@ -69,49 +69,49 @@ def prisonwatch_monitor():
     @task(pool="duckdb")
     def plan_polls() -> list[dict]:
         """Read each feed's stored ETag/Last-Modified (and seed an empty database)."""
-        from prisonwatch.tasks import plan_polls
+        from prisonwatch.run.tasks import plan_polls
 
         return plan_polls()
 
     @task(map_index_template="{{ feed_name }}")
     def poll_feed(plan: dict) -> dict:
         """Poll one feed; red when the feed fails (the HTTP client has already retried)."""
-        from prisonwatch.tasks import poll_feed
+        from prisonwatch.run.tasks import poll_feed
 
         return poll_feed(plan)
 
     @task(pool="duckdb", trigger_rule="all_done")
     def select_new_articles() -> list[dict]:
         """Drop entries already stored; one batch per feed."""
-        from prisonwatch.tasks import select_new_articles
+        from prisonwatch.run.tasks import select_new_articles
 
         return select_new_articles()
 
     @task(map_index_template="{{ feed_name }}")
     def fetch_articles(batch: dict) -> dict:
         """Fetch, extract and analyse one feed's new articles; page failures are recorded, not raised."""
-        from prisonwatch.tasks import fetch_articles
+        from prisonwatch.run.tasks import fetch_articles
 
         return fetch_articles(batch)
 
     @task(trigger_rule="all_done")
     def extract_figures() -> dict:
         """Gather the figures of every new relevant article (extracting any the fetch step missed)."""
-        from prisonwatch.tasks import extract_figures
+        from prisonwatch.run.tasks import extract_figures
 
         return extract_figures()
 
     @task(pool="duckdb", trigger_rule="all_done")
     def store_and_match(plans: list[dict]) -> dict:
         """Store articles and figures, match them and raise flags in one transaction."""
-        from prisonwatch.tasks import store_and_match
+        from prisonwatch.run.tasks import store_and_match
 
         return store_and_match(plans)
 
     @task(outlets=[NEW_FLAGS])
     def announce_new_flags(summary: dict) -> int:
         """Update the new-flags asset (which starts prisonwatch_report); skipped when there are none."""
-        from prisonwatch.tasks import announce_new_flags
+        from prisonwatch.run.tasks import announce_new_flags
 
         return announce_new_flags(summary)
 

@@ -18,7 +18,7 @@ unreported and go out with the next report. No flag is reported twice.
 
 
 def _on_failure(context):
-    from prisonwatch.notify import notify_task_failure
+    from prisonwatch.report.notify import notify_task_failure
 
     notify_task_failure(context)
 
@@ -43,7 +43,7 @@ def prisonwatch_report():
     @task(pool="duckdb")
     def publish_report() -> dict:
         """Write the report for the unreported flags and deliver it."""
-        from prisonwatch.tasks import publish_report
+        from prisonwatch.run.tasks import publish_report
 
         return publish_report()
 

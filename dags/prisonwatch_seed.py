@@ -27,7 +27,7 @@ def prisonwatch_seed():
     @task(pool="duckdb")
     def load_seed_corpus() -> dict:
         """Load the seed corpus idempotently."""
-        from prisonwatch.tasks import load_seed
+        from prisonwatch.run.tasks import load_seed
 
         return load_seed()
 

@@ -1,6 +1,6 @@
 """Airflow plugin: the prisonwatch Flags view in the Airflow UI.
 
-Wiring only; the app lives in ``prisonwatch.webui``. The api-server mounts it under ``/prisonwatch`` and
+Wiring only; the app lives in ``prisonwatch.ui.webui``. The api-server mounts it under ``/prisonwatch`` and
 the UI lists it as 'Flags' in its navigation, shown in a frame on the same origin, so the login cookie
 the UI set authenticates it. Every route requires a logged-in Airflow user.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from airflow.plugins_manager import AirflowPlugin
 
-from prisonwatch.webui import NAV_NAME, NAV_URL_ROUTE, URL_PREFIX, create_app, nav_href
+from prisonwatch.ui.webui import NAV_NAME, NAV_URL_ROUTE, URL_PREFIX, create_app, nav_href
 
 
 class PrisonwatchFlagsPlugin(AirflowPlugin):

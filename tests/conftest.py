@@ -49,7 +49,7 @@ def airflow_db() -> Path:
 @pytest.fixture
 def demo_site():
     """The bundled demo news site on 127.0.0.1: yields (base_url, list of request paths seen)."""
-    from prisonwatch.demo import serve_site
+    from prisonwatch.run.demo import serve_site
 
     with serve_site() as served:
         yield served
@@ -58,7 +58,7 @@ def demo_site():
 @pytest.fixture
 def site_config(tmp_path, demo_site, monkeypatch):
     """A configuration whose feeds are the demo site's, with its database and reports under tmp_path."""
-    from prisonwatch.demo import write_demo_config
+    from prisonwatch.run.demo import write_demo_config
 
     base_url, _ = demo_site
     config = write_demo_config(

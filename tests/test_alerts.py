@@ -8,13 +8,13 @@ from types import SimpleNamespace
 
 import yaml
 
-from prisonwatch import alerts
 from prisonwatch.config import DEFAULT_CONFIG_PATH
+from prisonwatch.report import alerts
 
 
 def test_overdue_alert_without_recipients_logs(caplog, monkeypatch):
     monkeypatch.delenv("PRISONWATCH_CONFIG", raising=False)
-    with caplog.at_level(logging.ERROR, logger="prisonwatch.alerts"):
+    with caplog.at_level(logging.ERROR, logger="prisonwatch.report.alerts"):
         done = alerts.send_overdue_alert({"dag_run": SimpleNamespace(dag_id="prisonwatch_monitor", run_id="r1")})
     assert done == "logged"
     assert "PRISONWATCH RUN OVERDUE: dag=prisonwatch_monitor run=r1" in caplog.text
@@ -37,6 +37,6 @@ def test_async_callback_never_raises(monkeypatch, caplog):
         raise RuntimeError("smtp down")
 
     monkeypatch.setattr(alerts, "send_overdue_alert", boom)
-    with caplog.at_level(logging.ERROR, logger="prisonwatch.alerts"):
+    with caplog.at_level(logging.ERROR, logger="prisonwatch.report.alerts"):
         asyncio.run(alerts.monitor_run_overdue({}))
     assert "could not be sent" in caplog.text

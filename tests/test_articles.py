@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from prisonwatch import articles
-from prisonwatch.articles import (
+from prisonwatch.collect import articles
+from prisonwatch.collect.articles import (
     ArticleSkipped,
     ExtractTimeout,
     article_from_entry,

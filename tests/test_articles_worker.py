@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from prisonwatch import articles
-from prisonwatch.articles import ExtractTimeout, run_with_budget
+from prisonwatch.collect import articles
+from prisonwatch.collect.articles import ExtractTimeout, run_with_budget
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,7 @@ import json
 import struct
 from pathlib import Path
 
-from prisonwatch import charts
+from prisonwatch.report import charts
 
 FIXTURES = Path(__file__).parent / "fixtures" / "report"
 

@@ -85,4 +85,4 @@ def test_monitor_declares_a_deadline_alert(monkeypatch):
     deadline = monitor.deadline[0] if isinstance(monitor.deadline, list) else monitor.deadline
     assert deadline.reference == DeadlineReference.DAGRUN_QUEUED_AT
     assert isinstance(deadline.callback, AsyncCallback)
-    assert deadline.callback.path == "prisonwatch.alerts.monitor_run_overdue"
+    assert deadline.callback.path == "prisonwatch.report.alerts.monitor_run_overdue"

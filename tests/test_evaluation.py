@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from prisonwatch import evaluation
-from prisonwatch.evaluation import FixtureError, evaluate, load_baseline, main, match_figures
+from prisonwatch.evaluation import fixtures as evaluation
+from prisonwatch.evaluation.fixtures import FixtureError, evaluate, load_baseline, main, match_figures
 
 FIXTURES = Path(__file__).parent / "fixtures" / "figures"
 
@@ -23,7 +23,7 @@ def test_extraction_stays_above_the_pinned_floors() -> None:
 
 
 def test_held_out_outlets_of_the_shared_corpus_stay_above_their_floors() -> None:
-    from prisonwatch.corpus_eval import DEFAULT_CORPUS, evaluate_corpus
+    from prisonwatch.evaluation.corpus_eval import DEFAULT_CORPUS, evaluate_corpus
 
     if not (DEFAULT_CORPUS / "gold").is_dir():
         if os.environ.get("CI") == "true":

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from prisonwatch.feeds import ENTITY_REFUSAL, FeedRefused, parse_entries, parse_feed, refusal_reason
+from prisonwatch.collect.feeds import ENTITY_REFUSAL, FeedRefused, parse_entries, parse_feed, refusal_reason
 
 FEEDS = Path(__file__).resolve().parent / "fixtures" / "feeds"
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from prisonwatch.fetch import FetchError, HostThrottle, _BoundedDecoder, backoff_delay, parse_retry_after
+from prisonwatch.collect.fetch import FetchError, HostThrottle, _BoundedDecoder, backoff_delay, parse_retry_after
 
 
 def test_backoff_doubles_with_jitter_and_is_capped() -> None:

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 import pytest
 from factories import serving
 
+from prisonwatch.collect.fetch import FetchError, HostThrottle, HttpClient
 from prisonwatch.config import FetchSettings
-from prisonwatch.fetch import FetchError, HostThrottle, HttpClient
 
 
 @dataclass

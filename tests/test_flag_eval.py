@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from prisonwatch.corpus_eval import DEFAULT_CORPUS
-from prisonwatch.evaluation import load_baseline
-from prisonwatch.flag_eval import below_flag_floors, evaluate_flags, flag_rows
+from prisonwatch.evaluation.corpus_eval import DEFAULT_CORPUS
+from prisonwatch.evaluation.fixtures import load_baseline
+from prisonwatch.evaluation.flag_eval import below_flag_floors, evaluate_flags, flag_rows
 
 FIXTURES = Path(__file__).parent / "fixtures" / "figures"
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from hostile.conftest import fast_fetch_settings, hostile_server, static  # noqa: F401
 
-from prisonwatch import articles, googlenews
+from prisonwatch.collect import articles, googlenews
+from prisonwatch.collect.fetch import HostThrottle, HttpClient
 from prisonwatch.config import load_settings
-from prisonwatch.fetch import HostThrottle, HttpClient
 from prisonwatch.models import FeedEntry
 
 RECORDED = Path(__file__).resolve().parent / "fixtures" / "feeds" / "googlenews"

@@ -14,8 +14,9 @@ from typing import Any
 import pytest
 import yaml
 
-from prisonwatch import match, store
+from prisonwatch import store
 from prisonwatch.config import FlagSettings, Settings
+from prisonwatch.matching import match
 from prisonwatch.models import Article, Figure
 
 FIXTURES = Path(__file__).parent / "fixtures" / "flags"

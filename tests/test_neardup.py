@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import itertools
 
-from prisonwatch import neardup
 from prisonwatch.config import SEED_CORPUS_DIR, FlagSettings
-from prisonwatch.seed import read_manifest
+from prisonwatch.matching import neardup
+from prisonwatch.run.seed import read_manifest
 
 ENTRIES = {e.file[:3]: e for e in read_manifest()}
 TEXTS = {k: (SEED_CORPUS_DIR / e.file).read_text(encoding="utf-8") for k, e in ENTRIES.items()}

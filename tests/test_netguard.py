@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from prisonwatch.netguard import BlockedURL, address_problem, check_url, embedded_ipv4
+from prisonwatch.collect.netguard import BlockedURL, address_problem, check_url, embedded_ipv4
 
 BLOCKED = [
     "127.0.0.1",

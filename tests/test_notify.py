@@ -15,8 +15,9 @@ from types import SimpleNamespace
 import pytest
 from factories import FakeStore, settings_for
 
-from prisonwatch import notify, report
+from prisonwatch import report
 from prisonwatch.config import Settings
+from prisonwatch.report import notify
 
 FIXTURES = Path(__file__).parent / "fixtures" / "report"
 
@@ -157,7 +158,7 @@ def test_failure_notifier_without_recipients_logs_loudly(caplog):
         "run_id": "scheduled__2026-02-03",
         "exception": RuntimeError("database is locked"),
     }
-    with caplog.at_level(logging.ERROR, logger="prisonwatch.notify"):
+    with caplog.at_level(logging.ERROR, logger="prisonwatch.report.notify"):
         callbacks[0](context)
     assert "PRISONWATCH TASK FAILED" in caplog.text
     assert "store_and_match" in caplog.text and "database is locked" in caplog.text
@@ -191,7 +192,7 @@ def test_notify_task_failure_falls_back_to_the_log_when_mail_fails(caplog, monke
         "run_id": "asset_triggered__1",
         "exception": RuntimeError("SMTP down"),
     }
-    with caplog.at_level(logging.ERROR, logger="prisonwatch.notify"):
+    with caplog.at_level(logging.ERROR, logger="prisonwatch.report.notify"):
         notify.notify_task_failure(context, settings)  # must not raise inside Airflow's callback runner
     assert "failure alert could not be sent" in caplog.text
     assert "PRISONWATCH TASK FAILED" in caplog.text and "publish_report" in caplog.text

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from prisonwatch import pipeline
 from prisonwatch.config import load_settings
 from prisonwatch.models import FeedEntry, PollResult
+from prisonwatch.run import pipeline
 
 
 def entry(feed: str, url: str, published: str) -> FeedEntry:
@@ -89,7 +89,7 @@ def test_a_feed_that_keeps_failing_is_reported_unhealthy(tmp_path, caplog):
     first = pipeline.run_once(settings, "run-1", publish=False)
     assert first["feeds_failed"] == 1 and first["unhealthy_feeds"] == []
     assert first["failed_feeds"][0]["name"] == "gone"
-    with caplog.at_level("WARNING", logger="prisonwatch.pipeline"):
+    with caplog.at_level("WARNING", logger="prisonwatch.run.pipeline"):
         second = pipeline.run_once(settings, "run-2", publish=False)
     assert second["unhealthy_feeds"] == ["gone"]
     assert "unhealthy feeds (2 or more failed polls in a row): gone" in caplog.text
@@ -148,7 +148,7 @@ def test_staged_figures_are_used_only_for_the_text_they_came_from(site_config, d
 
 
 def test_an_analysis_bug_on_one_article_is_recorded_and_the_others_go_on(demo_site, tmp_path, monkeypatch):
-    from prisonwatch import relevance
+    from prisonwatch.figures import relevance
 
     base_url, _ = demo_site
     settings = load_settings(env={"PRISONWATCH_HOME": str(tmp_path)})
@@ -176,7 +176,7 @@ def test_an_analysis_bug_on_one_article_is_recorded_and_the_others_go_on(demo_si
 
 
 def test_articles_are_matched_in_publication_order_across_time_zones() -> None:
-    from prisonwatch.pipeline import publication_order
+    from prisonwatch.run.pipeline import publication_order
 
     stamps = [
         ("2026-01-14T15:05:00-03:00", "https://b.example/1"),  # 18:05 UTC

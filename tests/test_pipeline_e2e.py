@@ -80,7 +80,7 @@ def test_prisonwatch_run_cli(site_config, tmp_path, demo_site, capsys):
     assert_first_run_outcome(tmp_path / "pw.duckdb", tmp_path / "reports")
 
     # A decision queued in the Flags view while the store was busy is applied by the next store step.
-    from prisonwatch import webui_queue
+    from prisonwatch.ui import webui_queue
 
     flag_id = rows(tmp_path / "pw.duckdb", "select id from flags where status = 'open' order by id limit 1")[0][0]
     webui_queue.enqueue(tmp_path / "pw.duckdb", flag_id, "dismissed", "duplicate of an older flag", user="ana")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from prisonwatch.config import SEED_CORPUS_DIR, RelevanceSettings, load_settings
-from prisonwatch.relevance import assess_relevance
+from prisonwatch.figures.relevance import assess_relevance
 
 
 @pytest.fixture(scope="module")

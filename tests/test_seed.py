@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from prisonwatch import seed, store
+from prisonwatch import store
 from prisonwatch.config import SEED_CORPUS_DIR, load_settings
+from prisonwatch.run import seed
 
 
 def test_manifest_covers_every_seed_with_a_date_and_how_it_was_found() -> None:

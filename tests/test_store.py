@@ -13,8 +13,9 @@ import duckdb
 import pytest
 from factories import make_figure
 
-from prisonwatch import neardup, store
+from prisonwatch import store
 from prisonwatch.config import Settings
+from prisonwatch.matching import neardup
 from prisonwatch.models import Article, FetchErrorRecord, Figure, PollResult
 
 SETTINGS = Settings()

@@ -10,9 +10,12 @@ import numpy as np
 import pytest
 from factories import make_figure
 
-from prisonwatch import match, neardup, store, storereads
+from prisonwatch import store
 from prisonwatch.config import Settings, ToleranceSettings
+from prisonwatch.matching import match, neardup
 from prisonwatch.models import Article, Figure
+from prisonwatch.store import base as store_base
+from prisonwatch.store import reads as storereads
 
 SETTINGS = Settings()
 DAY = date(2026, 2, 1)
@@ -111,7 +114,7 @@ def test_source_history_uses_the_latest_earlier_other_value(tmp_path: Path) -> N
     def value(v: int, first: date, last: date, fid: str) -> dict[str, Any]:
         return dict(
             zip(
-                store._SOURCE_VALUE_COLUMNS,
+                store_base._SOURCE_VALUE_COLUMNS,
                 (*key, v, v, first, last, fid, "a" + fid, "exact", str(v), ""),
                 strict=True,
             )
@@ -148,7 +151,7 @@ def test_source_history_folds_the_versions_of_a_value(tmp_path: Path) -> None:
     def version(v: int, first: date, last: date, fid: str) -> dict[str, Any]:
         return dict(
             zip(
-                store._SOURCE_VALUE_COLUMNS,
+                store_base._SOURCE_VALUE_COLUMNS,
                 (*key, v, v, first, last, fid, "a" + fid, "exact", str(v), ""),
                 strict=True,
             )

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from prisonwatch import report, store, vocab
-from prisonwatch.analysis import analyse_article
-from prisonwatch.articles import article_from_text
+from prisonwatch.collect.articles import article_from_text
 from prisonwatch.config import DEFAULT_CONFIG_PATH, ConfigError, load_settings
+from prisonwatch.figures.analysis import analyse_article
 
 ARTICLE = (
     "Las excarcelaciones de presos políticos en Venezuela avanzan a cuentagotas, denuncian sus familias.\n\n"

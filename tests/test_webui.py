@@ -1,4 +1,4 @@
-"""The Flags view (prisonwatch.webui) through FastAPI's TestClient, mounted as the api-server mounts it.
+"""The Flags view (prisonwatch.ui.webui) through FastAPI's TestClient, mounted as the api-server mounts it.
 
 The corpus (tests/fixtures/webui/corpus.yaml) is stored through Store.ingest_batch and carries hostile
 markup in a title and in sentences. The busy-store tests hold the DuckDB lock from another process, as a
@@ -23,10 +23,11 @@ import yaml
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from prisonwatch import cli, report, store, webui, webui_queue
-from prisonwatch.articles import content_hash
+from prisonwatch import cli, report, store
+from prisonwatch.collect.articles import content_hash
 from prisonwatch.config import FeedConfig, Settings
 from prisonwatch.models import Article, Figure, PollResult
+from prisonwatch.ui import webui, webui_queue
 
 CORPUS = yaml.safe_load((Path(__file__).parent / "fixtures" / "webui" / "corpus.yaml").read_text(encoding="utf-8"))
 ORIGIN = "http://testserver"

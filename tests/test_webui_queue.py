@@ -1,4 +1,4 @@
-"""The durable queue of flag decisions made while the database was busy (prisonwatch.webui_queue)."""
+"""The durable queue of flag decisions made while the database was busy (prisonwatch.ui.webui_queue)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 from factories import store_contradicting_claims
 
-from prisonwatch import store, webui_queue
+from prisonwatch import store
+from prisonwatch.ui import webui_queue
 
 
 @pytest.fixture()

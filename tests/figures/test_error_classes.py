@@ -11,7 +11,7 @@ import pytest
 
 from prisonwatch.config import load_settings
 from prisonwatch.figures import extract_figures
-from prisonwatch.relevance import assess_relevance
+from prisonwatch.figures.relevance import assess_relevance
 from prisonwatch.vocab import SCORED_METRICS
 
 

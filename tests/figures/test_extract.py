@@ -424,7 +424,7 @@ def test_time_phrases_of_the_reporting_clause_never_scope_the_figure(
 
 
 def test_the_demo_page_gives_the_governments_cumulative_900() -> None:
-    from prisonwatch.articles import article_from_html
+    from prisonwatch.collect.articles import article_from_html
     from prisonwatch.config import INCLUDE_DIR, load_settings
 
     page = INCLUDE_DIR / "demo" / "site" / "en" / "assembly-900-released.html"

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 import pytest
 from factories import serving
 
+from prisonwatch.collect.fetch import HostThrottle, HttpClient
 from prisonwatch.config import ExtractSettings, FetchSettings, Settings
-from prisonwatch.fetch import HostThrottle, HttpClient
 
 Route = Callable[[http.server.BaseHTTPRequestHandler], None]
 

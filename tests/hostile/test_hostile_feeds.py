@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from prisonwatch.articles import canonical_url
+from prisonwatch.collect.articles import canonical_url
+from prisonwatch.collect.feeds import poll_feed
 from prisonwatch.config import FeedConfig
-from prisonwatch.feeds import poll_feed
 
 from .conftest import HostileServer, send, static
 
@@ -194,7 +194,7 @@ def test_conditional_get_returns_not_modified_without_parsing(hostile_server: Ho
 
 def test_peer_feed_corpus_never_crashes() -> None:
     """feedparser's own ill-formed, encoding, entity and sanitizer cases through parse_entries."""
-    from prisonwatch.feeds import parse_entries
+    from prisonwatch.collect.feeds import parse_entries
 
     corpus = (PEER / "feedparser").resolve()
     if not corpus.is_dir():

@@ -7,7 +7,7 @@ import zlib
 
 import pytest
 
-from prisonwatch.fetch import FetchError, HostThrottle, HttpClient
+from prisonwatch.collect.fetch import FetchError, HostThrottle, HttpClient
 
 from .conftest import HostileServer, drip, fast_fetch_settings, redirect, send, static, wait_or_stop
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from prisonwatch import articles
-from prisonwatch.articles import ArticleSkipped, fetch_article
-from prisonwatch.fetch import FetchError
+from prisonwatch.collect import articles
+from prisonwatch.collect.articles import ArticleSkipped, fetch_article
+from prisonwatch.collect.fetch import FetchError
 from prisonwatch.models import FeedEntry
 
 from .conftest import HostileServer, static

@@ -319,7 +319,7 @@ def component_env(out: Path, db: str, broker: int, api_port: int, config: Path, 
 @pytest.fixture(scope="module")
 def demo_site_module() -> Iterator[tuple[str, list[str]]]:
     """The bundled demo news site on 127.0.0.1 for the whole module (the workers fetch from it)."""
-    from prisonwatch.demo import serve_site
+    from prisonwatch.run.demo import serve_site
 
     with serve_site() as served:
         yield served
@@ -328,7 +328,7 @@ def demo_site_module() -> Iterator[tuple[str, list[str]]]:
 @pytest.fixture(scope="module")
 def topology(metadata_db: str, broker_db: int, demo_site_module: tuple[str, list[str]]) -> Iterator[Topology]:
     """Migrated metadata database, pools, and every component running; stopped whatever the outcome."""
-    from prisonwatch.demo import write_demo_config
+    from prisonwatch.run.demo import write_demo_config
 
     out = output_folder()
     home = out / "prisonwatch"

@@ -25,8 +25,9 @@ import httpx
 import pytest
 from layout_checks import check_layout
 
-from prisonwatch import seed, store
+from prisonwatch import store
 from prisonwatch.config import load_settings
+from prisonwatch.run import seed
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
 

@@ -9,9 +9,9 @@ from prisonwatch.cli.common import EXIT_ERROR, EXIT_LOCKED, EXIT_USAGE, CliError
 
 def explain(exc: BaseException) -> tuple[int, str]:
     """(exit code, one line saying what is wrong and what to do) for an exception a command raised."""
-    from prisonwatch.articles import ArticleSkipped
+    from prisonwatch.collect.articles import ArticleSkipped
     from prisonwatch.config import ConfigError
-    from prisonwatch.notify import DeliveryError
+    from prisonwatch.report.notify import DeliveryError
     from prisonwatch.store import StoreError, StoreLockedError
 
     if isinstance(exc, CliError):

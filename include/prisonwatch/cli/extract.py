@@ -30,9 +30,9 @@ def register(sub: Any) -> None:
 
 def extract_file(path: Path, url: str, settings: Settings) -> dict[str, Any]:
     """One article file (HTML page, or plain text for ``.txt``) to the documented JSON shape."""
-    from prisonwatch import articles
-    from prisonwatch.analysis import analyse_article
+    from prisonwatch.collect import articles
     from prisonwatch.figures import vague_quantities
+    from prisonwatch.figures.analysis import analyse_article
 
     data = path.read_bytes()
     if not data.strip():

@@ -47,7 +47,7 @@ def every_feed_failed(summary: dict[str, Any]) -> bool:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from prisonwatch import pipeline
+    from prisonwatch.run import pipeline
 
     settings = settings_from_args(args)
     if args.feed:
@@ -86,7 +86,7 @@ def print_run_summary(summary: dict[str, Any], settings: Settings) -> None:
 
 
 def cmd_seed(args: argparse.Namespace) -> int:
-    from prisonwatch import seed
+    from prisonwatch.run import seed
 
     settings = settings_from_args(args)
     with open_db(settings, read_only=False) as db:

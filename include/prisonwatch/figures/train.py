@@ -22,7 +22,7 @@ from typing import Any
 import yaml
 
 from prisonwatch.config import INCLUDE_DIR
-from prisonwatch.evaluation import load_article_cases
+from prisonwatch.evaluation.fixtures import load_article_cases
 from prisonwatch.figures.extract import NumberCase, analyse_text
 from prisonwatch.figures.model import MODEL_PATH, NONE, FigureModels, LinearModel
 from prisonwatch.figures.splits import TUNING_OUTLETS, TUNING_WRITER_FOLDS
@@ -167,7 +167,7 @@ def writer_fold_results(labelled: list[tuple[Document, list]], corpus: Path) -> 
     """For each tuning writer, the scored predictions (corpus_eval.ArticleResult) of scorers trained without it,
     made by the same analysis the pipeline runs (corpus_eval.predict)."""
     from prisonwatch.config import load_settings
-    from prisonwatch.corpus_eval import predict, score_article
+    from prisonwatch.evaluation.corpus_eval import predict, score_article
 
     settings = load_settings()
     golds = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in (corpus / "gold").glob("*.json")}
@@ -275,7 +275,7 @@ def main(argv: list[str] | None = None) -> int:
         if not with_corpus:
             print("--cv needs the shared corpus", file=sys.stderr)
             return 2
-        from prisonwatch.corpus_eval import Tally
+        from prisonwatch.evaluation.corpus_eval import Tally
 
         total = Tally()
         for result in writer_fold_results(labelled, args.corpus):

@@ -9,8 +9,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from prisonwatch import pipeline
 from prisonwatch.config import Settings, load_settings
+from prisonwatch.run import pipeline
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +100,8 @@ def publish_digest() -> dict[str, Any]:
 
 
 def load_seed() -> dict[str, Any]:
-    from prisonwatch import seed, store
+    from prisonwatch import store
+    from prisonwatch.run import seed
 
     settings = _settings()
     with store.open_store(settings.db_path) as db:

@@ -16,8 +16,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from prisonwatch.analysis import figures_for_article
 from prisonwatch.config import FeedConfig, Settings
+from prisonwatch.figures.analysis import figures_for_article
 from prisonwatch.models import Article, FeedEntry, FetchErrorRecord, Figure, PollResult
 
 log = logging.getLogger(__name__)
@@ -81,7 +81,8 @@ def _now() -> str:
 # ------------------------------------------------------------------ steps
 def plan_polls_db(settings: Settings) -> list[dict[str, Any]]:
     """One entry per enabled feed with its stored ETag/Last-Modified; seeds an empty database first."""
-    from prisonwatch import seed, store
+    from prisonwatch import store
+    from prisonwatch.run import seed
 
     with store.open_store(settings.db_path) as db:
         if db.is_empty():
@@ -108,8 +109,8 @@ def poll_feed(plan: dict[str, Any], settings: Settings, run_id: str) -> dict[str
     A failed poll is staged too (the store step records it against the feed's health) and then
     raised as :class:`FeedPollFailed`, so the feed's own task shows red while the others go on.
     """
-    from prisonwatch import feeds
-    from prisonwatch.fetch import HttpClient
+    from prisonwatch.collect import feeds
+    from prisonwatch.collect.fetch import HttpClient
 
     feed = FeedConfig(name=plan["name"], url=plan["url"], language=plan.get("language") or "")
     client = HttpClient(settings.fetch)
@@ -154,7 +155,7 @@ def choose_new_entries(
 
     Returns the per-feed batches and how many entries were left for a later run by the cap.
     """
-    from prisonwatch.articles import canonical_url
+    from prisonwatch.collect.articles import canonical_url
 
     seen = set(known)
     batches: list[list[FeedEntry]] = []
@@ -179,7 +180,7 @@ def choose_new_entries(
 def select_new_entries_db(settings: Settings, run_id: str) -> list[dict[str, Any]]:
     """Drop entries already stored; return one batch descriptor per feed for the fetch step."""
     from prisonwatch import store
-    from prisonwatch.articles import canonical_url
+    from prisonwatch.collect.articles import canonical_url
 
     polls = staged_polls(settings, run_id)
     urls = [canonical_url(e.url) for p in polls for e in p.entries]
@@ -198,9 +199,9 @@ def fetch_articles(batch: dict[str, Any], settings: Settings, run_id: str) -> di
     downloads page N+1 and analyses article N-1 (language, relevance, and the figures of a relevant
     article, staged for :func:`extract_figures_step`). Each page keeps its own time budget.
     """
-    from prisonwatch import articles
-    from prisonwatch.analysis import judge_relevance
-    from prisonwatch.fetch import FetchError, HttpClient
+    from prisonwatch.collect import articles
+    from prisonwatch.collect.fetch import FetchError, HttpClient
+    from prisonwatch.figures.analysis import judge_relevance
 
     feed_name = batch["feed"]
     entries = [FeedEntry.from_dict(e) for e in batch["entries"]]
@@ -377,7 +378,8 @@ def store_and_match_db(settings: Settings, run_id: str, expected_feeds: list[str
     ``expected_feeds`` names the feeds planned for this run; a feed whose poll left no staged
     result (its task died before staging) is recorded as failed rather than forgotten.
     """
-    from prisonwatch import store, webui_queue
+    from prisonwatch import store
+    from prisonwatch.ui import webui_queue
 
     started = time.monotonic()
     folder = run_dir(settings, run_id)

@@ -26,7 +26,7 @@ from typing import Any
 import yaml
 
 from prisonwatch.config import INCLUDE_DIR, SEED_CORPUS_DIR
-from prisonwatch.corpus_eval import DEFAULT_CORPUS
+from prisonwatch.evaluation.corpus_eval import DEFAULT_CORPUS
 from prisonwatch.figures import extract_figures
 
 DEFAULT_FIXTURES = INCLUDE_DIR.parent / "tests" / "fixtures" / "figures"
@@ -320,12 +320,12 @@ def main(argv: list[str] | None = None) -> int:
     failures = below_floors(scores, {k: v for k, v in floors.items() if not k.startswith("corpus_")})
     corpus_result = None
     if not args.no_corpus and (args.corpus / "gold").is_dir():
-        from prisonwatch.corpus_eval import evaluate_corpus
+        from prisonwatch.evaluation.corpus_eval import evaluate_corpus
 
         corpus_result = evaluate_corpus(args.corpus)
         failures += below_corpus_floors(corpus_rows(corpus_result), floors)
         if not args.no_flags:
-            from prisonwatch.flag_eval import below_flag_floors, evaluate_flags
+            from prisonwatch.evaluation.flag_eval import below_flag_floors, evaluate_flags
 
             flag_result = evaluate_flags(args.corpus)
             failures += below_flag_floors(flag_result, floors)
@@ -347,11 +347,11 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print(_table(scores))
         if corpus_result is not None:
-            from prisonwatch.corpus_eval import format_report
+            from prisonwatch.evaluation.corpus_eval import format_report
 
             print("\n" + format_report(corpus_result))
         if flag_result is not None:
-            from prisonwatch.flag_eval import format_report as format_flags
+            from prisonwatch.evaluation.flag_eval import format_report as format_flags
 
             print("\n" + format_flags(flag_result))
         if args.details:

@@ -66,7 +66,7 @@ def seed_articles(
 
     A seed whose figure extraction fails is still stored (without figures) and the failure recorded.
     """
-    from prisonwatch.articles import article_from_text
+    from prisonwatch.collect.articles import article_from_text
     from prisonwatch.figures import extract_figures
 
     pairs: list[tuple[Article, list[Figure]]] = []

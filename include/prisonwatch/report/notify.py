@@ -205,10 +205,10 @@ def notify_task_failure(context: dict[str, Any], settings: Settings | None = Non
 
 if (
     __name__ == "__main__"
-):  # `make smtp-connection`: python -m prisonwatch.notify connection-json HOST PORT LOGIN PASSWORD TLS
+):  # `make smtp-connection`: python -m prisonwatch.report.notify connection-json HOST PORT LOGIN PASSWORD TLS
     import json
     import sys
 
     if len(sys.argv) != 7 or sys.argv[1] != "connection-json":
-        raise SystemExit("usage: python -m prisonwatch.notify connection-json HOST PORT LOGIN PASSWORD TLS")
+        raise SystemExit("usage: python -m prisonwatch.report.notify connection-json HOST PORT LOGIN PASSWORD TLS")
     print(json.dumps(smtp_connection(*sys.argv[2:7])))

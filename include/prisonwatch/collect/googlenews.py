@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from prisonwatch.fetch import FetchError, HostThrottle
+from prisonwatch.collect.fetch import FetchError, HostThrottle
 
 GOOGLE_NEWS_BASE = "https://news.google.com"
 DECODE_MIN_INTERVAL_SECONDS = 2.0

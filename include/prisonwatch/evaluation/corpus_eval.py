@@ -1,7 +1,7 @@
 """Score figure extraction on a labelled corpus written by other hands (``../shared/corpus``), split by outlet.
 
 The corpus is read in place and never copied: its gold files and plain texts are opened by path. Every article
-goes through :func:`prisonwatch.analysis.analyse_article`, the same analysis the pipeline runs. Matching follows
+goes through :func:`prisonwatch.figures.analysis.analyse_article`, the same analysis the pipeline runs. Matching follows
 the corpus's own scorer: a prediction matches a gold figure when metric, value_low and value_high agree; each gold
 figure takes at most one prediction; ``other`` is ignored on both sides; every scored figure of an off-topic
 article is a false positive. The outlets the scorers were tuned on (:data:`TUNING_OUTLETS`) are reported apart
@@ -74,8 +74,8 @@ def predict(
     corpus: Path, gold: dict[str, Any], settings: Settings, models: Any = None
 ) -> tuple[bool, list[dict[str, Any]]]:
     """Run the project's analysis on one corpus article (its plain text), with the shipped scorers or ``models``."""
-    from prisonwatch import articles
-    from prisonwatch.analysis import analyse_article
+    from prisonwatch.collect import articles
+    from prisonwatch.figures.analysis import analyse_article
 
     text = (corpus / "text" / f"{gold['id']}.txt").read_text(encoding="utf-8")
     article = articles.article_from_text(text, url="http://127.0.0.1:8000" + gold["url"], origin="feed")

@@ -918,7 +918,7 @@ def resolve_entry(entry: FeedEntry, client: Any, settings: Settings) -> FeedEntr
     """
     if entry.link_resolvable:
         return entry
-    from prisonwatch import googlenews
+    from prisonwatch.collect import googlenews
 
     cache_path = str(settings.db_path.parent / "googlenews-decode-cache.json")
     cache = _DECODE_CACHES.get(cache_path)

@@ -3,7 +3,7 @@
 ``airflow standalone`` starts the scheduler and the triggerer each with a log server bound to every interface
 (ports 8793 and 8794). On one machine the API server reads task logs from the local files, so those servers are
 not needed: the components are started here without them, and the API server listens on 127.0.0.1 only.
-``python -m prisonwatch.localairflow --stop`` (``make airflow-stop``) stops a running set from another shell.
+``python -m prisonwatch.run.localairflow --stop`` (``make airflow-stop``) stops a running set from another shell.
 """
 
 from __future__ import annotations
@@ -109,7 +109,7 @@ def run(airflow: str, airflow_home: Path, port: int) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m prisonwatch.localairflow", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m prisonwatch.run.localairflow", description=__doc__.splitlines()[0])
     parser.add_argument("--stop", action="store_true", help="stop the components started by another `make airflow`")
     parser.add_argument("--port", type=int, default=int(os.environ.get("PRISONWATCH_AIRFLOW_PORT", "8080")))
     args = parser.parse_args(argv)

@@ -4,7 +4,7 @@ The corpus site is served on 127.0.0.1 and every outlet's feed is polled, as an 
 writes to a throw-away database and publishes nothing. The flags it raises are matched to the expected flags of
 the corpus's gold files by the corpus's own scorer (``score.py``, loaded by path and never copied): per article,
 by type, metric and value range. Precision and recall are printed overall and per flag type; flags on off-topic
-articles are counted apart. ``python -m prisonwatch.flag_eval [--corpus DIR] [--json] [--errors]``.
+articles are counted apart. ``python -m prisonwatch.evaluation.flag_eval [--corpus DIR] [--json] [--errors]``.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from types import ModuleType
 from typing import Any
 
 from prisonwatch.config import load_settings
-from prisonwatch.corpus_eval import DEFAULT_CORPUS
+from prisonwatch.evaluation.corpus_eval import DEFAULT_CORPUS
 from prisonwatch.vocab import FLAG_TYPES
 
 # The flag types the corpus's gold lists; the others (stock_mismatch, revised_down) count against 'all' only.
@@ -39,9 +39,10 @@ def load_scorer(corpus: Path) -> ModuleType:
 
 def run_stream(corpus: Path, workdir: Path) -> list[dict[str, Any]]:
     """Every flag the pipeline raises reading the corpus site after the seed corpus (read → run → flags)."""
-    from prisonwatch import pipeline, seed, store
+    from prisonwatch import store
     from prisonwatch.config import FeedConfig, load_settings
-    from prisonwatch.demo import serve_site
+    from prisonwatch.run import pipeline, seed
+    from prisonwatch.run.demo import serve_site
 
     settings = load_settings()
     settings.home = str(workdir)

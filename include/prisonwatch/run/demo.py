@@ -1,6 +1,6 @@
 """An offline demo: a small news site served on 127.0.0.1, and the monitoring DAG run against it.
 
-``python -m prisonwatch.demo`` (``make demo``) starts the site, writes a configuration whose feeds
+``python -m prisonwatch.run.demo`` (``make demo``) starts the site, writes a configuration whose feeds
 point at it, runs ``prisonwatch_monitor`` and ``prisonwatch_report`` with ``airflow dags test``,
 prints the flags, and stops the site. The same server serves test fixtures.
 """
@@ -123,7 +123,7 @@ def _run(cmd: list[str], env: dict[str, str], log_path: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m prisonwatch.demo", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m prisonwatch.run.demo", description=__doc__)
     parser.add_argument("--home", default=os.environ.get("PRISONWATCH_HOME") or os.getcwd())
     parser.add_argument("--port", type=int, default=int(os.environ.get("PRISONWATCH_DEMO_PORT", "0")))
     parser.add_argument("--fresh", action="store_true", help="start from an empty demo database")

@@ -30,7 +30,7 @@ import httpx
 # transport does (httpx is pinned in requirements.txt).
 from httpx._transports.default import ResponseStream, map_httpcore_exceptions
 
-from prisonwatch import netguard
+from prisonwatch.collect import netguard
 from prisonwatch.config import FetchSettings
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})

@@ -25,8 +25,8 @@ import duckdb
 import numpy as np
 import pyarrow.compute as pc
 
-from prisonwatch import match, neardup
 from prisonwatch.config import ToleranceSettings
+from prisonwatch.matching import match, neardup
 
 
 # ---------------------------------------------------------------------- which stored figures count

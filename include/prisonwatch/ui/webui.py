@@ -34,16 +34,18 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from prisonwatch import charts, report, store, webui_queue
+from prisonwatch import report, store
 from prisonwatch.config import ConfigError, Settings, load_settings
 from prisonwatch.models import FLAG_STATUSES, FLAG_TYPES, METRICS, SOURCES
+from prisonwatch.report import charts
+from prisonwatch.ui import webui_queue
 
 log = logging.getLogger(__name__)
 
 URL_PREFIX = "/prisonwatch"
 NAV_NAME = "Flags"
 NAV_URL_ROUTE = "prisonwatch-flags"
-TEMPLATES_DIR = Path(__file__).resolve().parent / "templates" / "webui"
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates" / "webui"
 
 # Short retries: a DAG task's own open_store waits ~8 s in total, so the view must let go quickly.
 READ_ATTEMPTS = 3
@@ -229,7 +231,7 @@ def review_cards(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     labels = _labels()
     cards = []
     for row in sorted(rows, key=lambda r: str(r.get("as_of") or ""), reverse=True):
-        card = report._evidence_view(row, labels)
+        card = report.evidence_view(row, labels)
         card["figure_id"] = str(row.get("figure_id"))
         card["metric"] = labels["metrics"].get(str(row.get("metric")), str(row.get("metric")))
         cards.append(card)
@@ -265,7 +267,7 @@ def flag_detail_view(flag: dict[str, Any]) -> dict[str, Any]:
     card = (view["contradictions"] or view["new_figures"])[0]
     card["updated_at"] = report.format_when(flag.get("updated_at"))
     card["reported_at"] = report.format_when(flag.get("reported_at"))
-    card["corroborated_by"] = [report._evidence_view(e, labels) for e in flag.get("corroborated_by") or []]
+    card["corroborated_by"] = [report.evidence_view(e, labels) for e in flag.get("corroborated_by") or []]
     return card
 
 

@@ -23,7 +23,7 @@ def analyse_article(article: Article, settings: Settings, models: Any = None) ->
 
 def judge_relevance(article: Article, settings: Settings) -> bool:
     """Set (and return) whether the article is about the story, with the reason in plain words."""
-    from prisonwatch.relevance import assess_relevance
+    from prisonwatch.figures.relevance import assess_relevance
 
     article.relevant, article.relevance_reason = assess_relevance(
         article.title, article.text, article.language, settings.relevance

@@ -18,10 +18,10 @@ from urllib.parse import urljoin, urlsplit
 
 import feedparser
 
-from prisonwatch import googlenews
-from prisonwatch.articles import canonical_url, plain_text
+from prisonwatch.collect import googlenews
+from prisonwatch.collect.articles import canonical_url, plain_text
+from prisonwatch.collect.fetch import FetchError, HttpClient
 from prisonwatch.config import FeedConfig
-from prisonwatch.fetch import FetchError, HttpClient
 from prisonwatch.models import FeedEntry, PollResult
 
 ENTITY_REFUSAL = "feed declares XML entities (refused: entity expansion attack)"
